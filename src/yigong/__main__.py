@@ -1,0 +1,3 @@
+from yigong.cli import main
+
+raise SystemExit(main())

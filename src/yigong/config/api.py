@@ -1,0 +1,125 @@
+"""API v1: django-ninja, OpenAPI at /api/v1/openapi.json. Errors are {"error": {code, message, fields}}."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from yigong.accounts.models import ApiToken
+from yigong.core.errors import DomainError, Throttled
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token: str):
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.digest(token), expires_at__gt=timezone.now())
+            .first()
+        )
+        if row is None or not row.user.is_active:
+            return None
+        now = timezone.now()
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
+
+bearer = BearerToken()
+# Pages' own scripts may call the API with the session cookie (CSRF-checked).
+AUTH = [bearer, django_auth]
+
+api = NinjaAPI(
+    title="Yigong API",
+    version="1",
+    description="Volunteer-service platform API. Authenticate with POST /api/v1/auth/token, then "
+    "send `Authorization: Bearer <token>`.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    response = api.create_response(
+        request, error_body(exc.code, exc.message, {k: [str(m) for m in v] for k, v in exc.fields.items()}),
+        status=exc.status,
+    )
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
+        fields.setdefault(".".join(loc) or "request", []).append(str(_pydantic_message(err)))
+    return api.create_response(
+        request, error_body("invalid", _("Some fields are not valid."), fields), status=400
+    )
+
+
+def _pydantic_message(err: dict) -> str:
+    """Pydantic's English messages, replaced by translated ones the user can act on."""
+    kind = err.get("type", "")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.startswith("string") or kind == "str_type":
+        return _("Enter text here.")
+    if kind.startswith("int") or kind.startswith("float") or kind.startswith("decimal"):
+        return _("Enter a number.")
+    if kind.startswith("bool"):
+        return _("Enter true or false.")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind.startswith("list"):
+        return _("Enter a list.")
+    if kind == "enum" or kind == "literal_error":
+        return _("Choose one of the allowed values.")
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    return _("This value is not valid.")
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(request, error_body("unauthenticated", _("Log in first.")), status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(
+        request, error_body("error", str(exc.message)), status=exc.status_code
+    )
+
+
+def _register_routers() -> None:
+    from yigong.accounts.api import router as accounts_router
+    from yigong.organizations.api import router as organizations_router
+    from yigong.regions.api import router as regions_router
+    from yigong.volunteers.api import router as volunteers_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/regions", regions_router)
+    api.add_router("/organizations", organizations_router)
+    api.add_router("", volunteers_router)
+
+
+_register_routers()

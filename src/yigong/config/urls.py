@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from yigong.config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("yigong.accounts.urls")),
+    path("volunteers/", include("yigong.volunteers.urls")),
+    path("console/", include("yigong.organizations.urls")),
+    path("", include("yigong.core.urls")),
+]

@@ -1,0 +1,355 @@
+"""Writes on volunteers: registration, reveal of personal numbers, export, withdrawal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yigong.accounts.phone import normalize_mobile, phone_lookup_hash
+from yigong.core import audit, crypto, settings_store
+from yigong.core.errors import Conflict, NotAllowed, ValidationFailed
+from yigong.core.masking import mask_id_number
+from yigong.regions.models import Region
+from yigong.volunteers.identity import IdType, age_on, parse_identity
+from yigong.volunteers.models import (
+    Availability,
+    Language,
+    RegistrationCounter,
+    Sex,
+    Skill,
+    Volunteer,
+)
+
+
+class AlreadyRegistered(Conflict):
+    code = "already_registered"
+
+
+@dataclass
+class Registration:
+    """What a person fills in to register. Every field is checked; all errors are returned together."""
+
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    password: str
+    home_community_code: str = ""
+    username: str = ""
+    birth_date: date | None = None  # needed when the document does not carry it
+    sex: str = ""
+    skills: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    availability: list[str] = field(default_factory=list)
+    privacy_consent: bool = False
+    privacy_notice_version: str = ""
+    guardian_name: str = ""
+    guardian_phone: str = ""
+    guardian_consent: bool = False
+    guardian_data_consent: bool = False
+    preferred_language: str = ""
+
+
+def _choices(values, allowed: list[str], field_name: str, errors: dict) -> list[str]:
+    values = list(dict.fromkeys(values or []))
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        errors[field_name] = [_("Unknown choice: %(value)s.") % {"value": ", ".join(map(str, bad))}]
+    return values
+
+
+def id_lookup_hash(id_type: str, number: str) -> str:
+    # Resident IDs and residence permits share one number space.
+    family = "cnid" if id_type in (IdType.RESIDENT_ID, IdType.HKMO_RESIDENCE) else id_type
+    return crypto.lookup_hash(family, number)
+
+
+def _next_registration_number(district_code: str, year: int) -> str:
+    counter, _created = RegistrationCounter.objects.select_for_update().get_or_create(
+        district_code=district_code, year=year,
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{district_code}{year}{counter.last:06d}"
+
+
+def validate_registration(data: Registration, *, today: date | None = None) -> dict:
+    """Check everything without saving; returns cleaned values or raises with every error."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+
+    name = " ".join((data.name or "").split())
+    if not name:
+        errors["name"] = [_("Enter your name as it is on your ID document.")]
+    elif len(name) > 60:
+        errors["name"] = [_("The name is too long (60 characters at most).")]
+    clean["name"] = name
+
+    identity = None
+    try:
+        identity = parse_identity(data.id_type, data.id_number, today=today)
+    except ValidationFailed as exc:
+        errors["id_type" if data.id_type not in IdType.values else "id_number"] = [str(exc.message)]
+    birth, sex = None, data.sex
+    if identity is not None:
+        if identity.birth_date:
+            birth, sex = identity.birth_date, identity.sex
+        else:
+            birth = data.birth_date
+            if birth is None:
+                errors["birth_date"] = [_("Enter your date of birth.")]
+            elif birth > today:
+                errors["birth_date"] = [_("The date of birth lies in the future.")]
+            if sex not in Sex.values:
+                errors["sex"] = [_("Choose your sex as on your document.")]
+    clean.update(identity=identity, birth_date=birth, sex=sex)
+
+    try:
+        clean["phone"] = normalize_mobile(data.phone)
+    except ValidationFailed as exc:
+        errors["phone"] = [str(exc.message)]
+
+    username = (data.username or "").strip()
+    if username:
+        User = get_user_model()
+        if len(username) < 3 or len(username) > 30 or not username.replace("_", "").replace(".", "").isalnum():
+            errors["username"] = [_("A username has 3 to 30 letters, digits, dots or underscores.")]
+        elif username.isdigit():
+            errors["username"] = [_("A username cannot be only digits (that looks like a phone number).")]
+        elif User.objects.filter(username__iexact=username).exists():
+            errors["username"] = [_("This username is taken; choose another.")]
+    clean["username"] = username
+
+    try:
+        validate_password(data.password or "", user=None)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+
+    community = None
+    if data.home_community_code:
+        community = Region.objects.filter(
+            code=data.home_community_code, level=Region.Level.COMMUNITY, active=True,
+        ).first()
+        if community is None:
+            errors["home_community"] = [_("Choose your community from the list.")]
+    else:
+        errors["home_community"] = [_("Choose the community where you live or work.")]
+    clean["home_community"] = community
+
+    clean["skills"] = _choices(data.skills, Skill.values, "skills", errors)
+    clean["languages"] = _choices(data.languages, Language.values, "languages", errors)
+    clean["availability"] = _choices(data.availability, Availability.values, "availability", errors)
+
+    if not data.privacy_consent:
+        errors["privacy_consent"] = [_("Read and accept the privacy notice to register.")]
+    elif data.privacy_notice_version and data.privacy_notice_version != settings.YIGONG_PRIVACY_NOTICE_VERSION:
+        errors["privacy_consent"] = [_("The privacy notice has changed; read the current one and accept it.")]
+
+    if birth is not None:
+        age = age_on(birth, today)
+        minimum = settings_store.get("minimum_age")
+        clean["age"] = age
+        if age < minimum:
+            errors["birth_date" if not (identity and identity.birth_date) else "id_number"] = [
+                _("Volunteers must be at least %(age)d years old.") % {"age": minimum}
+            ]
+        elif age < settings_store.get("guardian_consent_age"):
+            if not (data.guardian_name or "").strip():
+                errors["guardian_name"] = [_("Under 18: enter your guardian's name.")]
+            try:
+                clean["guardian_phone"] = normalize_mobile(data.guardian_phone)
+            except ValidationFailed as exc:
+                errors["guardian_phone"] = [str(exc.message)]
+            else:
+                if clean.get("phone") == clean["guardian_phone"]:
+                    errors["guardian_phone"] = [_("Your guardian's phone must differ from your own.")]
+            if not data.guardian_consent:
+                errors["guardian_consent"] = [_("Under 18: your guardian must agree to your volunteering.")]
+            if age < settings_store.get("child_data_consent_age") and not data.guardian_data_consent:
+                errors["guardian_data_consent"] = [
+                    _("Under 14: your guardian must read the children's privacy notice and agree to it.")
+                ]
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    return clean
+
+
+def register_volunteer(*, data: Registration, actor=None, today: date | None = None) -> Volunteer:
+    """Real-name registration: one person, one registration. All saved, or nothing."""
+    clean = validate_registration(data, today=today)
+    identity = clean["identity"]
+    id_hash = id_lookup_hash(identity.id_type, identity.number)
+    phone_hash = phone_lookup_hash(clean["phone"])
+    User = get_user_model()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if Volunteer.objects.filter(id_hash=id_hash).exists():
+                raise AlreadyRegistered(
+                    _("This ID number is already registered. Log in, or ask your station if you forgot your account."),
+                    fields={"id_number": [_("already registered")]},
+                )
+            if User.objects.filter(phone_hash=phone_hash).exists():
+                raise AlreadyRegistered(
+                    _("This phone number already belongs to an account. Log in, or use another number."),
+                    fields={"phone": [_("already in use")]}, code="phone_taken",
+                )
+            district = settings.YIGONG_DISTRICT_CODE
+            number = _next_registration_number(district, timezone.localdate(now).year)
+            user = User(
+                username=clean["username"] or number, display_name=clean["name"],
+                phone=clean["phone"], phone_hash=phone_hash,
+                preferred_language=data.preferred_language or settings.LANGUAGE_CODE,
+            )
+            user.set_password(data.password)
+            user.save()
+            minor = clean.get("age", 99) < settings_store.get("guardian_consent_age")
+            child = clean.get("age", 99) < settings_store.get("child_data_consent_age")
+            volunteer = Volunteer.objects.create(
+                user=user, registration_number=number, district_code=district,
+                name=clean["name"], id_type=identity.id_type, id_number=identity.number, id_hash=id_hash,
+                id_masked=mask_id_number(identity.number), birth_date=clean["birth_date"], sex=clean["sex"],
+                home_community=clean["home_community"], skills=clean["skills"],
+                languages=clean["languages"], availability=clean["availability"],
+                registered_at=now, privacy_notice_version=settings.YIGONG_PRIVACY_NOTICE_VERSION,
+                consented_at=now,
+                guardian_name=(data.guardian_name or "").strip() if minor else "",
+                guardian_phone=clean.get("guardian_phone", "") if minor else "",
+                guardian_consent_at=now if minor else None,
+                child_privacy_notice_version=settings.YIGONG_CHILD_PRIVACY_NOTICE_VERSION if child else "",
+                guardian_data_consent_at=now if child else None,
+            )
+            audit.record(actor=actor or user, action="volunteer.register", target=volunteer)
+    except IntegrityError as exc:
+        # A simultaneous registration with the same ID or phone won the race.
+        raise AlreadyRegistered(_("This ID number or phone number is already registered.")) from exc
+    return volunteer
+
+
+def can_reveal(user, volunteer: Volunteer) -> bool:
+    """Full personal numbers: the volunteer themself, or an admin whose scope includes them."""
+    from yigong.organizations import permissions
+    from yigong.organizations.models import Membership
+
+    if volunteer.user_id and volunteer.user_id == getattr(user, "pk", None):
+        return True
+    if permissions.is_district_admin(user):
+        return True
+    admin_paths = set(Membership.objects.filter(
+        user=user, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN,
+    ).values_list("organization__path", flat=True))
+    if not admin_paths:
+        return False
+    return Volunteer.objects.visible_to(user).filter(pk=volunteer.pk).exists()
+
+
+@transaction.atomic
+def reveal_personal_numbers(*, actor, volunteer: Volunteer, reason: str = "") -> dict[str, str]:
+    """Show the full ID and phone numbers to someone allowed to see them, and audit it."""
+    if not can_reveal(actor, volunteer):
+        raise NotAllowed(_("You may not see this volunteer's full personal numbers."))
+    audit.record(actor=actor, action="volunteer.reveal", target=volunteer, reason=reason[:200])
+    return {
+        "id_number": volunteer.id_number,
+        "phone": volunteer.user.phone if volunteer.user_id else "",
+        "guardian_phone": volunteer.guardian_phone,
+    }
+
+
+def export_personal_data(*, volunteer: Volunteer) -> dict:
+    """Everything the platform holds on a volunteer, for them to download (PIPL art. 45)."""
+    from yigong.core.models import AuditEvent
+    from yigong.organizations.models import Membership
+
+    user = volunteer.user
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "volunteer": {
+            "registration_number": volunteer.registration_number,
+            "name": volunteer.name,
+            "id_type": volunteer.id_type,
+            "id_number": volunteer.id_number,
+            "birth_date": volunteer.birth_date.isoformat() if volunteer.birth_date else None,
+            "sex": volunteer.sex,
+            "home_community": volunteer.home_community.name if volunteer.home_community_id else None,
+            "home_community_code": volunteer.home_community.code if volunteer.home_community_id else None,
+            "skills": volunteer.skills,
+            "languages": volunteer.languages,
+            "availability": volunteer.availability,
+            "status": volunteer.status,
+            "registered_at": volunteer.registered_at.isoformat(),
+            "privacy_notice_version": volunteer.privacy_notice_version,
+            "consented_at": volunteer.consented_at.isoformat(),
+            "guardian_name": volunteer.guardian_name,
+            "guardian_phone": volunteer.guardian_phone,
+            "guardian_consent_at": volunteer.guardian_consent_at.isoformat() if volunteer.guardian_consent_at else None,
+            "child_privacy_notice_version": volunteer.child_privacy_notice_version,
+        },
+        "account": {
+            "username": user.username if user else None,
+            "phone": user.phone if user else None,
+            "language": user.preferred_language if user else None,
+            "date_joined": user.date_joined.isoformat() if user else None,
+            "last_login": user.last_login.isoformat() if user and user.last_login else None,
+        },
+        "memberships": [
+            {"organization": m.organization.name, "role": m.role, "status": m.status,
+             "since": m.created_at.isoformat()}
+            for m in Membership.objects.filter(user=user).select_related("organization")
+        ] if user else [],
+        "audit": [
+            {"time": e.created_at.isoformat(), "action": e.action}
+            for e in AuditEvent.objects.filter(
+                target_type=volunteer._meta.label_lower, target_id=str(volunteer.pk)
+            )[:1000]
+        ],
+    }
+    for section, provider in EXPORT_SECTIONS.items():
+        data[section] = provider(volunteer)
+    return data
+
+
+# Other apps (ledger, archive, certificates) add their part of the export here.
+EXPORT_SECTIONS: dict = {}
+
+
+@transaction.atomic
+def withdraw(*, actor, volunteer: Volunteer, password: str | None = None) -> Volunteer:
+    """Close the account and remove personal data; the service ledger keeps a pseudonymized record."""
+    from yigong.organizations.models import Membership
+
+    v = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
+    if v.status == Volunteer.Status.WITHDRAWN:
+        raise Conflict(_("This registration has already been withdrawn."), code="already_withdrawn")
+    if actor is None or (v.user_id != actor.pk and not actor.is_superuser):
+        raise NotAllowed(_("Only the volunteer can withdraw their own registration."))
+    if password is not None and v.user and not v.user.check_password(password):
+        raise ValidationFailed(fields={"password": [_("The password is wrong.")]})
+    user = v.user
+    v.name = _("Withdrawn volunteer %(number)s") % {"number": v.registration_number}
+    v.id_number, v.id_hash, v.id_masked = "", None, ""
+    v.birth_date = date(v.birth_date.year, 1, 1) if v.birth_date else None  # year kept for statistics
+    v.guardian_name, v.guardian_phone = "", ""
+    v.skills, v.languages, v.availability = [], [], []
+    v.status, v.withdrawn_at, v.user = Volunteer.Status.WITHDRAWN, timezone.now(), None
+    v.save()
+    if user is not None:
+        Membership.objects.filter(user=user).update(status=Membership.Status.LEFT)
+        user.api_tokens.all().delete()
+        user.username = f"withdrawn-{v.registration_number}"
+        user.display_name, user.phone, user.phone_hash, user.email = "", "", None, ""
+        user.first_name = user.last_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    audit.record(actor=actor, action="volunteer.withdraw", target=v)
+    return v

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from yigong.volunteers import views
+
+app_name = "volunteers"
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("me/", views.me, name="me"),
+    path("me/export/", views.export, name="export"),
+    path("me/withdraw/", views.withdraw, name="withdraw"),
+]
