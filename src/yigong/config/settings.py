@@ -67,7 +67,7 @@ WSGI_APPLICATION = "yigong.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -130,7 +130,7 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS: list = []  # each app keeps its own locale/ beside its code
 LANGUAGE_COOKIE_NAME = "yigong_language"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -139,7 +139,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = YIGONG_HOME / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": YIGONG_HOME / "media"}},
