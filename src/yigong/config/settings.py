@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -15,7 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or env_bool("YIGONG_TESTING")
 if TESTING and not os.environ.get("YIGONG_HOME"):
     # Tests never write into the working tree's ./yigong-data.
-    os.environ["YIGONG_HOME"] = os.path.join(tempfile.gettempdir(), f"yigong-test-{os.getuid()}")
+    # One home per checkout, so that several work trees can run their tests at once.
+    _tree = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+    os.environ["YIGONG_HOME"] = os.path.join(tempfile.gettempdir(), f"yigong-test-{os.getuid()}-{_tree}")
 YIGONG_HOME = yigong_home()
 
 _local = local_secrets(YIGONG_HOME)
