@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "yigong.regions",
     "yigong.organizations",
     "yigong.volunteers",
+    "yigong.projects",
+    "yigong.activities",
+    "yigong.attendance",
+    "yigong.ledger",
+    "yigong.notifications",
 ]
 
 MIDDLEWARE = [
