@@ -112,6 +112,7 @@ def http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from yigong.accounts.api import router as accounts_router
+    from yigong.archive.api import router as archive_router
     from yigong.organizations.api import router as organizations_router
     from yigong.regions.api import router as regions_router
     from yigong.volunteers.api import router as volunteers_router
@@ -120,6 +121,7 @@ def _register_routers() -> None:
     api.add_router("/regions", regions_router)
     api.add_router("/organizations", organizations_router)
     api.add_router("", volunteers_router)
+    api.add_router("/me", archive_router)
 
 
 _register_routers()

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from yigong.config.env import env_bool, env_list, env_str, local_secrets, yigong_home
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
+    "django_tasks_db",
     "yigong.core",
     "yigong.accounts",
     "yigong.regions",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "yigong.attendance",
     "yigong.ledger",
     "yigong.notifications",
+    "yigong.archive",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +158,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (notifications, exports): "immediate" runs them in the request (embedded default,
+# tests); "database" queues them for `yigong manage db_worker` processes (production; docs/NOTIFICATIONS.md).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+YIGONG_TASKS_BACKEND = env_str("YIGONG_TASKS_BACKEND", "immediate")
+if YIGONG_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"YIGONG_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {YIGONG_TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[YIGONG_TASKS_BACKEND]}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -172,6 +186,15 @@ if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = env_str("YIGONG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Notifications' channels (docs/NOTIFICATIONS.md): SMTP for the smtp email backend, an SMS backend class.
+DEFAULT_FROM_EMAIL = env_str("YIGONG_EMAIL_FROM", "noreply@localhost")
+EMAIL_HOST = env_str("YIGONG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("YIGONG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("YIGONG_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("YIGONG_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("YIGONG_EMAIL_TLS", False)
+YIGONG_SMS_BACKEND = env_str("YIGONG_SMS_BACKEND", "yigong.notifications.channels.ConsoleSmsBackend")
+YIGONG_SITE_URL = env_str("YIGONG_SITE_URL").rstrip("/")  # makes links in email and SMS absolute
 
 # Domain settings (district-wide defaults; the district office can override some in the database).
 YIGONG_DISTRICT_CODE = env_str("YIGONG_DISTRICT_CODE", "440307")

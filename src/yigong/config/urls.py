@@ -10,5 +10,7 @@ urlpatterns = [
     path("accounts/", include("yigong.accounts.urls")),
     path("volunteers/", include("yigong.volunteers.urls")),
     path("console/", include("yigong.organizations.urls")),
+    path("archive/", include("yigong.archive.urls")),
+    path("notifications/", include("yigong.notifications.urls")),
     path("", include("yigong.core.urls")),
 ]

@@ -2,7 +2,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user) if getattr(user, "is_authenticated", False) else self.none()
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def inbox_order(self):
+        """Unread first, then newest first."""
+        unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=models.BooleanField())
+        return self.order_by(unread.desc(), "-created_at", "-id")
 
 
 class Notification(models.Model):
@@ -27,6 +41,11 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     # Dedupe key, e.g. "reminder:signup:42", so a task run twice sends once.
     key = models.CharField(max_length=100, blank=True)
+    # External delivery, one stamp per channel: a task run twice (a retried worker) sends once.
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
