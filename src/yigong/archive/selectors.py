@@ -232,7 +232,8 @@ def archive_for(
 def ledger_rows(volunteer: Volunteer) -> list[LedgerEntry]:
     """Every ledger entry of the volunteer (services and corrections), in the order served. One query."""
     return list(
-        LedgerEntry.objects.filter(volunteer=volunteer).order_by("service_date", "started_at", "id")
+        LedgerEntry.objects.filter(volunteer=volunteer)
+        .order_by("service_date", F("started_at").asc(nulls_last=True), "id")
     )
 
 
