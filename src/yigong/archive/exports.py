@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from yigong.archive.hours import hours_minutes
+from yigong.archive.labels import kind_label, source_label
 from yigong.archive.selectors import HoursSummary
 from yigong.ledger.models import LedgerEntry
 from yigong.volunteers.models import Volunteer
@@ -55,8 +56,8 @@ def _columns() -> list[Column]:
         Column(lambda: _("Position"), lambda e: e.position_name, "", 16),
         Column(lambda: _("Minutes"), lambda e: e.minutes, "#,##0", 10),
         Column(lambda: _("Hours (h:mm)"), lambda e: hours_minutes(e.minutes), "", 12, True),
-        Column(lambda: _("Source"), lambda e: str(LedgerEntry.Source(e.source).label), "", 16),
-        Column(lambda: _("Kind"), lambda e: str(LedgerEntry.Kind(e.kind).label), "", 10),
+        Column(lambda: _("Source"), lambda e: source_label(e.source), "", 16),
+        Column(lambda: _("Kind"), lambda e: kind_label(e.kind), "", 10),
         Column(lambda: _("Corrects record no."), lambda e: e.corrects_id, "0", 12),
         Column(lambda: _("Reason"), lambda e: e.reason, "", 30),
         Column(lambda: _("Recorded at"), lambda e: _local(e.recorded_at), "yyyy-mm-dd hh:mm", 17),

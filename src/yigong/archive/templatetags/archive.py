@@ -1,9 +1,11 @@
 """{% load archive %}: `{{ minutes|hours_minutes }}` shows whole minutes as h:mm (150 → 2:30);
-`{{ 4|stars }}` shows a 1–5 rating as ★★★★☆."""
+`{{ 4|stars }}` shows a 1–5 rating as ★★★★☆; `{{ entry.source|source_label }}` names a ledger
+entry's source briefly."""
 
 from django import template
 
 from yigong.archive.hours import hours_minutes as _hours_minutes
+from yigong.archive.labels import source_label as _source_label
 
 register = template.Library()
 
@@ -20,3 +22,8 @@ def stars(value) -> str:
     except (TypeError, ValueError):
         return ""
     return "★" * n + "☆" * (5 - n)
+
+
+@register.filter
+def source_label(code) -> str:
+    return _source_label(code)
