@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 
 from yigong.core.errors import ValidationFailed
@@ -16,7 +18,7 @@ def credit_code_check_char(first17: str) -> str:
 
 
 def validate_credit_code(value: str) -> str:
-    code = (value or "").strip().upper()
+    code = unicodedata.normalize("NFKC", value or "").strip().upper()  # full-width input too
     if len(code) != 18:
         raise ValidationFailed(_("A unified social credit code has 18 characters."))
     bad = [c for c in code if c not in ALPHABET]

@@ -8,6 +8,7 @@ and libraries that insist the code existed at birth wrongly refuse valid IDs (se
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,16 +51,21 @@ def resident_id_check_char(first17: str) -> str:
     return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
+def _normalize(value: str) -> str:
+    """Full-width characters typed on a Chinese keyboard (４４０３…, Ｈ) become their ASCII forms."""
+    return unicodedata.normalize("NFKC", value or "").upper()
+
+
 def parse_resident_id(value: str, *, today: date | None = None) -> Identity:
     """Validate an 18-character resident ID (or residence permit) and derive birth date and sex."""
-    number = (value or "").strip().upper().replace(" ", "")
+    number = re.sub(r"\s", "", _normalize(value))
     if not number:
         raise ValidationFailed(_("Enter the ID number."))
     if len(number) != 18:
         raise ValidationFailed(
             _("A resident ID number has 18 characters; this one has %(n)d.") % {"n": len(number)}
         )
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):  # ASCII only: other scripts' digits are not IDs
         raise ValidationFailed(_("A resident ID number has 17 digits and a last digit or X."))
     if number[:2] not in PROVINCES:
         raise ValidationFailed(_("The ID number starts with an area code that does not exist."))
@@ -83,15 +89,15 @@ def parse_resident_id(value: str, *, today: date | None = None) -> Identity:
 
 _PATTERNS = {
     # 港澳居民来往内地通行证: H or M and 8 digits (older 10-digit numbers too).
-    IdType.HKMO_PERMIT: (re.compile(r"[HM]\d{8}(\d{2})?"), gettext_lazy(
+    IdType.HKMO_PERMIT: (re.compile(r"[HM]\d{8}(\d{2})?", re.ASCII), gettext_lazy(
         "A home return permit number is H or M followed by 8 or 10 digits.")),
     # 台湾居民来往大陆通行证: 8 digits (older permits 10 characters).
-    IdType.TW_PERMIT: (re.compile(r"\d{8}|\d{10}|\d{8}[A-Z]\d"), gettext_lazy(
+    IdType.TW_PERMIT: (re.compile(r"\d{8}|\d{10}|\d{8}[A-Z]\d", re.ASCII), gettext_lazy(
         "A Taiwan travel permit number has 8 digits.")),
-    IdType.PASSPORT: (re.compile(r"[A-Z0-9]{5,17}"), gettext_lazy(
+    IdType.PASSPORT: (re.compile(r"[A-Z0-9]{5,17}", re.ASCII), gettext_lazy(
         "A passport number has 5 to 17 letters and digits.")),
     # Foreigner permanent residence ID: 2017 format (3 letters + 12 digits) or 2023 format (18, starts 9).
-    IdType.FOREIGN_PR: (re.compile(r"[A-Z]{3}\d{12}|9\d{16}[\dX]"), gettext_lazy(
+    IdType.FOREIGN_PR: (re.compile(r"[A-Z]{3}\d{12}|9\d{16}[\dX]", re.ASCII), gettext_lazy(
         "A permanent residence ID has 3 letters and 12 digits, or 18 characters starting with 9.")),
 }
 
@@ -108,7 +114,7 @@ def parse_identity(id_type: str, value: str, *, today: date | None = None) -> Id
         if id_type == IdType.HKMO_RESIDENCE and identity.id_type != IdType.HKMO_RESIDENCE:
             raise ValidationFailed(_("A residence permit number starts with 81, 82 or 83."))
         return identity
-    number = re.sub(r"[\s-]", "", value or "").upper()
+    number = re.sub(r"[\s-]", "", _normalize(value))
     if not number:
         raise ValidationFailed(_("Enter the document number."))
     pattern, message = _PATTERNS[IdType(id_type)]
