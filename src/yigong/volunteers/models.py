@@ -69,20 +69,25 @@ class VolunteerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Volunteers a staff user may see: members of, or living in the area of, their subtree."""
         from yigong.organizations import permissions
-        from yigong.organizations.models import Membership, Organization
 
         if permissions.is_district_admin(user):
             return self.all()
-        paths = permissions.staff_paths(user)
+        return self.in_scope_of(permissions.staff_paths(user))
+
+    def in_scope_of(self, paths):
+        """Volunteers who belong to (or applied to) an organization in the subtrees at `paths`,
+        or whose home community lies in the region of one of those organizations."""
+        from yigong.organizations.models import Membership, Organization
+
         if not paths:
             return self.none()
-        orgs = Organization.objects.in_subtrees(paths)
+        orgs = Organization.objects.in_subtrees(list(paths))
         member_users = Membership.objects.filter(
             organization__in=orgs, status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING],
         ).values("user_id")
-        region_paths = [p for p in orgs.filter(region__isnull=False).values_list("region__path", flat=True)]
+        region_paths = set(orgs.filter(region__isnull=False).values_list("region__path", flat=True))
         region_q = Q()
-        for path in set(region_paths):
+        for path in region_paths:
             region_q |= Q(home_community__path__startswith=path)
         return self.filter(Q(user_id__in=member_users) | region_q)
 
@@ -166,3 +171,6 @@ class RegistrationCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["district_code", "year"], name="one_counter_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.district_code}/{self.year}: {self.last}"

@@ -72,13 +72,21 @@ def id_lookup_hash(id_type: str, number: str) -> str:
     return crypto.lookup_hash(family, number)
 
 
-def _next_registration_number(district_code: str, year: int) -> str:
+def next_registration_number(district_code: str, year: int) -> str:
+    """Issue the next registration number: district code + year + 6-digit sequence.
+
+    Call inside the transaction that saves the volunteer: the counter row stays locked until it
+    ends, and a rolled-back registration gives its number back (so no number is skipped or reused).
+    """
     counter, _created = RegistrationCounter.objects.select_for_update().get_or_create(
         district_code=district_code, year=year,
     )
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{district_code}{year}{counter.last:06d}"
+
+
+_next_registration_number = next_registration_number  # the name used before it was public
 
 
 def validate_registration(data: Registration, *, today: date | None = None) -> dict:
@@ -154,7 +162,7 @@ def validate_registration(data: Registration, *, today: date | None = None) -> d
     elif data.privacy_notice_version and data.privacy_notice_version != settings.YIGONG_PRIVACY_NOTICE_VERSION:
         errors["privacy_consent"] = [_("The privacy notice has changed; read the current one and accept it.")]
 
-    if birth is not None:
+    if birth is not None and "birth_date" not in errors:
         age = age_on(birth, today)
         minimum = settings_store.get("minimum_age")
         clean["age"] = age
@@ -183,34 +191,47 @@ def validate_registration(data: Registration, *, today: date | None = None) -> d
     return clean
 
 
+def _id_taken() -> AlreadyRegistered:
+    return AlreadyRegistered(
+        _("This ID number is already registered. Log in, or ask your station if you forgot your account."),
+        fields={"id_number": [_("already registered")]},
+    )
+
+
+def _phone_taken() -> AlreadyRegistered:
+    return AlreadyRegistered(
+        _("This phone number already belongs to an account. Log in, or use another number."),
+        fields={"phone": [_("already in use")]}, code="phone_taken",
+    )
+
+
 def register_volunteer(*, data: Registration, actor=None, today: date | None = None) -> Volunteer:
-    """Real-name registration: one person, one registration. All saved, or nothing."""
+    """Real-name registration: one person, one registration. All saved, or nothing.
+
+    `today` (default: the local date) decides the age and the year in the registration number.
+    """
+    today = today or timezone.localdate()
     clean = validate_registration(data, today=today)
     identity = clean["identity"]
     id_hash = id_lookup_hash(identity.id_type, identity.number)
     phone_hash = phone_lookup_hash(clean["phone"])
     User = get_user_model()
+    user = User(
+        display_name=clean["name"], phone=clean["phone"], phone_hash=phone_hash,
+        preferred_language=data.preferred_language or settings.LANGUAGE_CODE,
+    )
+    # Hash the password (slow on purpose) before any row is locked.
+    user.set_password(data.password)
     now = timezone.now()
     try:
         with transaction.atomic():
             if Volunteer.objects.filter(id_hash=id_hash).exists():
-                raise AlreadyRegistered(
-                    _("This ID number is already registered. Log in, or ask your station if you forgot your account."),
-                    fields={"id_number": [_("already registered")]},
-                )
+                raise _id_taken()
             if User.objects.filter(phone_hash=phone_hash).exists():
-                raise AlreadyRegistered(
-                    _("This phone number already belongs to an account. Log in, or use another number."),
-                    fields={"phone": [_("already in use")]}, code="phone_taken",
-                )
+                raise _phone_taken()
             district = settings.YIGONG_DISTRICT_CODE
-            number = _next_registration_number(district, timezone.localdate(now).year)
-            user = User(
-                username=clean["username"] or number, display_name=clean["name"],
-                phone=clean["phone"], phone_hash=phone_hash,
-                preferred_language=data.preferred_language or settings.LANGUAGE_CODE,
-            )
-            user.set_password(data.password)
+            number = next_registration_number(district, today.year)
+            user.username = clean["username"] or number
             user.save()
             minor = clean.get("age", 99) < settings_store.get("guardian_consent_age")
             child = clean.get("age", 99) < settings_store.get("child_data_consent_age")
@@ -230,26 +251,38 @@ def register_volunteer(*, data: Registration, actor=None, today: date | None = N
             )
             audit.record(actor=actor or user, action="volunteer.register", target=volunteer)
     except IntegrityError as exc:
-        # A simultaneous registration with the same ID or phone won the race.
-        raise AlreadyRegistered(_("This ID number or phone number is already registered.")) from exc
+        # A simultaneous registration won the race (PostgreSQL: the unique indexes decide).
+        # Its row is committed by now, so say which field collided.
+        if Volunteer.objects.filter(id_hash=id_hash).exists():
+            raise _id_taken() from exc
+        if User.objects.filter(phone_hash=phone_hash).exists():
+            raise _phone_taken() from exc
+        if clean["username"] and User.objects.filter(username__iexact=clean["username"]).exists():
+            raise ValidationFailed(
+                _("Please correct the marked fields."),
+                fields={"username": [_("This username is taken; choose another.")]},
+            ) from exc
+        raise
     return volunteer
 
 
 def can_reveal(user, volunteer: Volunteer) -> bool:
-    """Full personal numbers: the volunteer themself, or an admin whose scope includes them."""
+    """Full personal numbers: the volunteer themself, the district office, or an administrator
+    (not plain staff) of an active organization whose scope includes the volunteer."""
     from yigong.organizations import permissions
-    from yigong.organizations.models import Membership
+    from yigong.organizations.models import Membership, Organization
 
-    if volunteer.user_id and volunteer.user_id == getattr(user, "pk", None):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if volunteer.user_id and volunteer.user_id == user.pk:
         return True
     if permissions.is_district_admin(user):
         return True
     admin_paths = set(Membership.objects.filter(
         user=user, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN,
+        organization__status=Organization.Status.ACTIVE,
     ).values_list("organization__path", flat=True))
-    if not admin_paths:
-        return False
-    return Volunteer.objects.visible_to(user).filter(pk=volunteer.pk).exists()
+    return Volunteer.objects.in_scope_of(admin_paths).filter(pk=volunteer.pk).exists()
 
 
 @transaction.atomic
@@ -265,52 +298,67 @@ def reveal_personal_numbers(*, actor, volunteer: Volunteer, reason: str = "") ->
     }
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def export_personal_data(*, volunteer: Volunteer) -> dict:
     """Everything the platform holds on a volunteer, for them to download (PIPL art. 45)."""
+    from django.db.models import Q
+
     from yigong.core.models import AuditEvent
     from yigong.organizations.models import Membership
 
     user = volunteer.user
+    community = volunteer.home_community
     data = {
         "exported_at": timezone.now().isoformat(),
         "volunteer": {
             "registration_number": volunteer.registration_number,
+            "district_code": volunteer.district_code,
             "name": volunteer.name,
             "id_type": volunteer.id_type,
             "id_number": volunteer.id_number,
-            "birth_date": volunteer.birth_date.isoformat() if volunteer.birth_date else None,
+            "birth_date": _iso(volunteer.birth_date),
             "sex": volunteer.sex,
-            "home_community": volunteer.home_community.name if volunteer.home_community_id else None,
-            "home_community_code": volunteer.home_community.code if volunteer.home_community_id else None,
+            "home_community": community.name if community else None,
+            "home_community_code": community.code if community else None,
             "skills": volunteer.skills,
             "languages": volunteer.languages,
             "availability": volunteer.availability,
             "status": volunteer.status,
-            "registered_at": volunteer.registered_at.isoformat(),
+            "registered_at": _iso(volunteer.registered_at),
             "privacy_notice_version": volunteer.privacy_notice_version,
-            "consented_at": volunteer.consented_at.isoformat(),
+            "consented_at": _iso(volunteer.consented_at),
             "guardian_name": volunteer.guardian_name,
             "guardian_phone": volunteer.guardian_phone,
-            "guardian_consent_at": volunteer.guardian_consent_at.isoformat() if volunteer.guardian_consent_at else None,
+            "guardian_consent_at": _iso(volunteer.guardian_consent_at),
             "child_privacy_notice_version": volunteer.child_privacy_notice_version,
+            "guardian_data_consent_at": _iso(volunteer.guardian_data_consent_at),
+            "withdrawn_at": _iso(volunteer.withdrawn_at),
         },
         "account": {
-            "username": user.username if user else None,
-            "phone": user.phone if user else None,
-            "language": user.preferred_language if user else None,
-            "date_joined": user.date_joined.isoformat() if user else None,
-            "last_login": user.last_login.isoformat() if user and user.last_login else None,
-        },
+            "username": user.username,
+            "display_name": user.display_name,
+            "email": user.email,
+            "phone": user.phone,
+            "language": user.preferred_language,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        } if user else None,
         "memberships": [
-            {"organization": m.organization.name, "role": m.role, "status": m.status,
-             "since": m.created_at.isoformat()}
-            for m in Membership.objects.filter(user=user).select_related("organization")
+            {"organization": m.organization.name, "organization_kind": m.organization.kind,
+             "role": m.role, "status": m.status, "message": m.message,
+             "since": _iso(m.created_at), "decided_at": _iso(m.decided_at),
+             "decision_reason": m.decision_reason}
+            for m in Membership.objects.filter(user=user).select_related("organization").order_by("created_at")
         ] if user else [],
         "audit": [
             {"time": e.created_at.isoformat(), "action": e.action}
             for e in AuditEvent.objects.filter(
-                target_type=volunteer._meta.label_lower, target_id=str(volunteer.pk)
-            )[:1000]
+                Q(target_type=volunteer._meta.label_lower, target_id=str(volunteer.pk))
+                | (Q(actor=user) if user else Q(pk__in=[]))
+            ).order_by("created_at", "id")[:1000]
         ],
     }
     for section, provider in EXPORT_SECTIONS.items():
@@ -324,13 +372,16 @@ EXPORT_SECTIONS: dict = {}
 
 @transaction.atomic
 def withdraw(*, actor, volunteer: Volunteer, password: str | None = None) -> Volunteer:
-    """Close the account and remove personal data; the service ledger keeps a pseudonymized record."""
+    """Close the account and remove personal data; the registration number stays (never reused) and
+    the service ledger keeps a pseudonymized record."""
     from yigong.organizations.models import Membership
 
-    v = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
+    v = Volunteer.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer.pk)
     if v.status == Volunteer.Status.WITHDRAWN:
         raise Conflict(_("This registration has already been withdrawn."), code="already_withdrawn")
-    if actor is None or (v.user_id != actor.pk and not actor.is_superuser):
+    if actor is None or not getattr(actor, "is_authenticated", False) or (
+        v.user_id != actor.pk and not actor.is_superuser
+    ):
         raise NotAllowed(_("Only the volunteer can withdraw their own registration."))
     if password is not None and v.user and not v.user.check_password(password):
         raise ValidationFailed(fields={"password": [_("The password is wrong.")]})
@@ -341,15 +392,23 @@ def withdraw(*, actor, volunteer: Volunteer, password: str | None = None) -> Vol
     v.guardian_name, v.guardian_phone = "", ""
     v.skills, v.languages, v.availability = [], [], []
     v.status, v.withdrawn_at, v.user = Volunteer.Status.WITHDRAWN, timezone.now(), None
-    v.save()
+    v.save(update_fields=[
+        "name", "id_number", "id_hash", "id_masked", "birth_date", "guardian_name", "guardian_phone",
+        "skills", "languages", "availability", "status", "withdrawn_at", "user", "updated_at",
+    ])
     if user is not None:
-        Membership.objects.filter(user=user).update(status=Membership.Status.LEFT)
+        Membership.objects.filter(
+            user=user, status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE],
+        ).update(status=Membership.Status.LEFT, updated_at=timezone.now())
         user.api_tokens.all().delete()
         user.username = f"withdrawn-{v.registration_number}"
         user.display_name, user.phone, user.phone_hash, user.email = "", "", None, ""
         user.first_name = user.last_name = ""
         user.is_active = False
-        user.set_unusable_password()
-        user.save()
+        user.set_unusable_password()  # also ends every session (the session hash changes)
+        user.save(update_fields=[
+            "username", "display_name", "phone", "phone_hash", "email", "first_name", "last_name",
+            "is_active", "password",
+        ])
     audit.record(actor=actor, action="volunteer.withdraw", target=v)
     return v
