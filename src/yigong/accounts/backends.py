@@ -8,7 +8,8 @@ from yigong.core.errors import ValidationFailed
 
 
 def find_user(identifier: str):
-    """A user by username, or by mobile phone number through its keyed hash."""
+    """A user by username (exact, else the only case-insensitive match), or by mobile phone number
+    through its keyed hash."""
     User = get_user_model()
     identifier = (identifier or "").strip()
     if not identifier:
@@ -16,6 +17,9 @@ def find_user(identifier: str):
     user = User.objects.filter(username=identifier).first()
     if user is not None:
         return user
+    same_but_case = list(User.objects.filter(username__iexact=identifier)[:2])
+    if len(same_but_case) == 1:
+        return same_but_case[0]
     try:
         e164 = normalize_mobile(identifier)
     except ValidationFailed:
