@@ -8,6 +8,7 @@ from yigong.core import audit
 from yigong.core.errors import Conflict, NotAllowed, ValidationFailed
 from yigong.organizations import permissions
 from yigong.organizations.models import Membership, Organization
+from yigong.regions.models import Region
 
 # Which kinds may sit under which: the one district tree.
 ALLOWED_PARENTS: dict[str, set[str]] = {
@@ -26,6 +27,13 @@ ALLOWED_PARENTS: dict[str, set[str]] = {
         Organization.Kind.DISTRICT_FEDERATION, Organization.Kind.STREET_FEDERATION,
         Organization.Kind.COMMUNITY_STATION,
     },
+}
+# The region an organization serves, by kind (scope follows it: a station sees its community).
+REGION_LEVEL: dict[str, str] = {
+    Organization.Kind.DISTRICT_OFFICE: Region.Level.DISTRICT,
+    Organization.Kind.DISTRICT_FEDERATION: Region.Level.DISTRICT,
+    Organization.Kind.STREET_FEDERATION: Region.Level.STREET,
+    Organization.Kind.COMMUNITY_STATION: Region.Level.COMMUNITY,
 }
 JOINABLE_KINDS = {
     Organization.Kind.TEAM, Organization.Kind.COMMUNITY_STATION, Organization.Kind.CITY_STATION,
@@ -65,6 +73,15 @@ def create_organization(
         team_type = ""
     if kind == Organization.Kind.CITY_STATION and (latitude is None or longitude is None):
         errors["location"] = [_("A city station needs its location (latitude and longitude).")]
+    if region is not None:
+        level = REGION_LEVEL.get(kind)
+        if level and region.level != level:
+            errors["region"] = [
+                _("A %(kind)s serves a %(level)s; choose a region of that level.")
+                % {"kind": Organization.Kind(kind).label, "level": Region.Level(level).label}
+            ]
+        elif parent is not None and parent.region_id and not region.path.startswith(parent.region.path):
+            errors["region"] = [_("The region must lie within the region of the parent organization.")]
     if credit_code:
         try:
             credit_code = validate_credit_code(credit_code)
@@ -122,6 +139,9 @@ def apply_to_join(*, actor, organization: Organization, message: str = "") -> Me
     """A volunteer asks to join a team or station; its staff decide."""
     if not hasattr(actor, "volunteer"):
         raise NotAllowed(_("Register as a volunteer before joining a team."), code="not_a_volunteer")
+    if actor.volunteer.status != actor.volunteer.Status.ACTIVE:
+        raise NotAllowed(_("Your registration is not active, so you cannot join a team."),
+                         code="volunteer_not_active")
     if organization.kind not in JOINABLE_KINDS or organization.status != Organization.Status.ACTIVE:
         raise ValidationFailed(
             _("This organization does not take members."), code="not_joinable",
@@ -145,7 +165,7 @@ def apply_to_join(*, actor, organization: Organization, message: str = "") -> Me
 
 @transaction.atomic
 def decide_membership(*, actor, membership: Membership, approve: bool, reason: str = "") -> Membership:
-    m = Membership.objects.select_for_update().select_related("organization").get(pk=membership.pk)
+    m = Membership.objects.select_for_update(of=("self",)).select_related("organization").get(pk=membership.pk)
     if not permissions.can_manage(actor, m.organization):
         raise NotAllowed()
     if m.status != Membership.Status.PENDING:
