@@ -103,10 +103,25 @@ def not_found(request, exc):
     return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
 
+_HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 429: "throttled"}
+
+
+def _http_message(exc: HttpError) -> str:
+    """django-ninja raises a few HttpErrors with English text; people get a translated one."""
+    text = str(exc.message)
+    if exc.status_code == 400 and text.startswith("Cannot parse request body"):
+        return _("The request body is not valid JSON.")
+    if exc.status_code == 403 and "CSRF" in text:
+        return _("The page expired or the request came from another site; reload the page and try again.")
+    return text
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(
-        request, error_body("error", str(exc.message)), status=exc.status_code
+        request, error_body(_HTTP_CODES.get(exc.status_code, "error"), _http_message(exc)),
+        status=exc.status_code,
     )
 
 

@@ -47,6 +47,9 @@ class ThrottleBucket(models.Model):
     window_start = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
 
 class DistrictSetting(models.Model):
     """A district-wide setting the district office can change (e.g. the minimum volunteer age)."""

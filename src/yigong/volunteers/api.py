@@ -4,7 +4,7 @@ from datetime import date
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from yigong.accounts.api import client_ip
@@ -107,7 +107,7 @@ def register(request, payload: RegistrationIn):
         preferred_language=getattr(request, "LANGUAGE_CODE", ""),
     )
     volunteer = services.register_volunteer(data=data)
-    return 201, volunteer_out(volunteer)
+    return Status(201, volunteer_out(volunteer))
 
 
 @router.get("/me", response={200: VolunteerOut, 401: ErrorOut, 404: ErrorOut}, auth=AUTH)
@@ -126,6 +126,25 @@ def export(request):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="yigong-{volunteer.registration_number}.json"'
     return response
+
+
+class WithdrawIn(Schema):
+    password: str
+
+
+class WithdrawOut(Schema):
+    registration_number: str
+    status: str
+
+
+@router.post("/me/withdraw", response={200: WithdrawOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+             auth=AUTH)
+def withdraw(request, payload: WithdrawIn):
+    """Withdraw: the account is closed and personal data removed; the registration number stays on
+    record (never reused). Needs the password."""
+    volunteer = current_volunteer(request)
+    volunteer = services.withdraw(actor=request.user, volunteer=volunteer, password=payload.password)
+    return {"registration_number": volunteer.registration_number, "status": volunteer.status}
 
 
 class VolunteerListItem(Schema):
