@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from yigong.accounts.models import ApiToken
+from yigong.core import api_messages as messages
 from yigong.core.errors import DomainError, Throttled
 
 
@@ -65,62 +65,26 @@ def validation_error(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
-        fields.setdefault(".".join(loc) or "request", []).append(str(_pydantic_message(err)))
-    return api.create_response(
-        request, error_body("invalid", _("Some fields are not valid."), fields), status=400
-    )
-
-
-def _pydantic_message(err: dict) -> str:
-    """Pydantic's English messages, replaced by translated ones the user can act on."""
-    kind = err.get("type", "")
-    if kind == "missing":
-        return _("This field is required.")
-    if kind.startswith("string") or kind == "str_type":
-        return _("Enter text here.")
-    if kind.startswith("int") or kind.startswith("float") or kind.startswith("decimal"):
-        return _("Enter a number.")
-    if kind.startswith("bool"):
-        return _("Enter true or false.")
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return _("Enter a date as YYYY-MM-DD.")
-    if kind.startswith("list"):
-        return _("Enter a list.")
-    if kind == "enum" or kind == "literal_error":
-        return _("Choose one of the allowed values.")
-    if kind == "json_invalid":
-        return _("The request body is not valid JSON.")
-    return _("This value is not valid.")
+        fields.setdefault(".".join(loc) or "request", []).append(messages.validation_message(err))
+    return api.create_response(request, error_body("invalid", messages.fields_not_valid(), fields), status=400)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return api.create_response(request, error_body("unauthenticated", _("Log in first.")), status=401)
+    return api.create_response(request, error_body("unauthenticated", messages.log_in_first()), status=401)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
-
-
-_HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 429: "throttled"}
-
-
-def _http_message(exc: HttpError) -> str:
-    """django-ninja raises a few HttpErrors with English text; people get a translated one."""
-    text = str(exc.message)
-    if exc.status_code == 400 and text.startswith("Cannot parse request body"):
-        return _("The request body is not valid JSON.")
-    if exc.status_code == 403 and "CSRF" in text:
-        return _("The page expired or the request came from another site; reload the page and try again.")
-    return text
+    return api.create_response(request, error_body("not_found", messages.not_found()), status=404)
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(
-        request, error_body(_HTTP_CODES.get(exc.status_code, "error"), _http_message(exc)),
+        request,
+        error_body(messages.HTTP_CODES.get(exc.status_code, "error"),
+                   messages.http_error_message(exc.status_code, str(exc.message))),
         status=exc.status_code,
     )
 
