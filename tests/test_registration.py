@@ -256,7 +256,7 @@ ERROR_PATHS = [
     ({"username": "has space"}, "username", "A username has 3 to 30 letters, digits, dots or underscores."),
     ({"username": "13812345678"}, "username",
      "A username cannot be only digits (that looks like a phone number)."),
-    ({"password": "x7#kQ2"}, "password", "This password is too short. It must contain at least 8 characters."),
+    ({"password": "x7#kQ2"}, "password", "The password is too short: use at least 8 characters."),
     ({"password": "38172946150"}, "password", "This password is entirely numeric."),
     ({"password": "password123"}, "password", "This password is too common."),
     ({"home_community_code": ""}, "home_community", "Choose the community where you live or work."),

@@ -78,7 +78,7 @@ def test_invalid_fields_answer_400_with_every_field_named_in_english(api):
     assert error["fields"]["phone"] == ["This phone number does not exist; check the digits."]
     assert error["fields"]["home_community"] == ["Choose your community from the list."]
     assert error["fields"]["privacy_consent"] == ["Read and accept the privacy notice to register."]
-    assert "This password is too short. It must contain at least 8 characters." in error["fields"]["password"]
+    assert "The password is too short: use at least 8 characters." in error["fields"]["password"]
     assert not Volunteer.objects.exists()
     assert not get_user_model().objects.exists()
 

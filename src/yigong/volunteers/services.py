@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from yigong.accounts.phone import normalize_mobile, phone_lookup_hash
 from yigong.core import audit, crypto, settings_store
@@ -89,6 +90,19 @@ def next_registration_number(district_code: str, year: int) -> str:
 _next_registration_number = next_registration_number  # the name used before it was public
 
 
+def _password_message(error: ValidationError) -> str:
+    """Django's message, except where Django's own catalog lacks the translation."""
+    if error.code == "password_too_short":
+        minimum = (error.params or {}).get("min_length", 8)
+        # Django 5.2 changed this msgid and its zh_Hans catalog has not caught up.
+        return ngettext(
+            "The password is too short: use at least %(min_length)d character.",
+            "The password is too short: use at least %(min_length)d characters.",
+            minimum,
+        ) % {"min_length": minimum}
+    return next(iter(error.messages))
+
+
 def validate_registration(data: Registration, *, today: date | None = None) -> dict:
     """Check everything without saving; returns cleaned values or raises with every error."""
     today = today or timezone.localdate()
@@ -140,7 +154,7 @@ def validate_registration(data: Registration, *, today: date | None = None) -> d
     try:
         validate_password(data.password or "", user=None)
     except ValidationError as exc:
-        errors["password"] = list(exc.messages)
+        errors["password"] = [_password_message(e) for e in exc.error_list]
 
     community = None
     if data.home_community_code:
