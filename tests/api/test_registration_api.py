@@ -10,12 +10,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tests.api.test_contract import assert_error
+from tests.conftest import assert_chinese, requires_zh_catalogs
 from tests.factories import PASSWORD, community_region, mobile, resident_id
 from yigong.core.models import ThrottleBucket
 from yigong.volunteers.models import RegistrationCounter, Volunteer
 
 pytestmark = pytest.mark.django_db
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def payload(**overrides) -> dict:
@@ -83,11 +83,19 @@ def test_invalid_fields_answer_400_with_every_field_named_in_english(api):
     assert not get_user_model().objects.exists()
 
 
+@requires_zh_catalogs
 def test_invalid_fields_are_explained_in_chinese_by_default(api):
     error = assert_error(api.post("/volunteers", payload(name="", phone="12345678901")), 400, "invalid")
-    assert CJK.search(error["message"])
-    assert CJK.search(error["fields"]["name"][0])
-    assert CJK.search(error["fields"]["phone"][0])
+    assert_chinese(error["message"], "Please correct the marked fields.")
+    assert_chinese(error["fields"]["name"][0], "Enter your name as it is on your ID document.")
+    assert_chinese(error["fields"]["phone"][0], "This phone number does not exist; check the digits.")
+
+
+@requires_zh_catalogs
+def test_a_conflict_is_explained_in_chinese_by_default(api):
+    api.post("/volunteers", payload())
+    error = assert_error(api.post("/volunteers", payload(phone=mobile())), 409, "already_registered")
+    assert_chinese(error["message"])
 
 
 def test_a_minor_registers_with_guardian_consent_and_is_flagged(api):

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from yigong.core import audit, throttle
 from yigong.core.errors import DomainError, Throttled
@@ -37,11 +36,7 @@ def _account_key(identifier: str) -> str:
 def _throttled(exc: Throttled) -> Throttled:
     minutes = max(1, -(-exc.retry_after // 60))  # rounded up: never tell people to come back too early
     return Throttled(
-        ngettext(
-            "Too many failed logins. Try again in %(minutes)d minute.",
-            "Too many failed logins. Try again in %(minutes)d minutes.",
-            minutes,
-        ) % {"minutes": minutes},
+        _("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
         retry_after=exc.retry_after,
     )
 
