@@ -8,6 +8,15 @@ from yigong.accounts.services import login_with_password
 from yigong.core.errors import DomainError
 
 
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure(),
+    ):
+        return target
+    return ""
+
+
 def login_view(request):
     form = LoginForm(request.POST or None)
     status = 200
@@ -22,13 +31,13 @@ def login_view(request):
             status = exc.status
         else:
             login(request, user)
-            target = request.POST.get("next") or request.GET.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            target = _safe_next(request)
+            if not target:
                 target = "volunteers:me" if hasattr(user, "volunteer") else "organizations:console"
             return redirect(target)
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")},
+    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)},
                   status=status)
 
 

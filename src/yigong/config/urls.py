@@ -12,5 +12,6 @@ urlpatterns = [
     path("console/", include("yigong.organizations.urls")),
     path("archive/", include("yigong.archive.urls")),
     path("notifications/", include("yigong.notifications.urls")),
+    path("regions/", include("yigong.regions.urls")),
     path("", include("yigong.core.urls")),
 ]

@@ -1,16 +1,54 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from yigong.core.selectors import district_figures
+from yigong.regions.models import Region
 
 
 def home(request):
-    return render(request, "core/home.html", {"figures": district_figures()})
+    district = Region.objects.filter(level=Region.Level.DISTRICT, active=True).order_by("code").first()
+    return render(request, "core/home.html", {"figures": district_figures(), "district": district})
 
 
 def privacy(request):
-    return render(request, "core/privacy.html")
+    return render(request, "core/privacy.html", {
+        "version": settings.YIGONG_PRIVACY_NOTICE_VERSION,
+        "child_version": settings.YIGONG_CHILD_PRIVACY_NOTICE_VERSION,
+    })
+
+
+def privacy_children(request):
+    return render(request, "core/privacy_children.html", {
+        "version": settings.YIGONG_CHILD_PRIVACY_NOTICE_VERSION,
+    })
+
+
+# Places that later releases fill in. Each says honestly what is not there yet.
+PLACEHOLDERS = {
+    "find": (_("Find activities"), _(
+        "Searching for activities and signing up for shifts arrive with the next release of the "
+        "platform (the service loop). Until then, join a team or station: its staff will contact you.")),
+    "shifts": (_("My shifts"), _(
+        "Your upcoming shifts, sign-ups and waitlist places will be listed here once activities "
+        "and sign-ups open in the next release.")),
+    "checkin": (_("Check in"), _(
+        "Checking in and out by scanning the QR code at an activity arrives with the next release. "
+        "Your service hours will then be recorded from your check-in and check-out.")),
+    "verify": (_("Verify a certificate"), _(
+        "Schools, employers and League branches will be able to verify a volunteer's service "
+        "certificate here by its code or QR code. Certificates are issued from a later release.")),
+    "units": (_("Request volunteers"), _(
+        "Units that need volunteers will be able to send a request and agree a service plan here "
+        "in a later release. Until then, please contact the volunteer federation of your street.")),
+}
+
+
+def placeholder(request, *, place: str):
+    title, text = PLACEHOLDERS[place]
+    return render(request, "core/placeholder.html", {"title": title, "text": text, "place": place})
 
 
 def healthz(request):
