@@ -18,7 +18,7 @@ def _safe_next(request) -> str:
 
 
 def login_view(request):
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -171,7 +171,7 @@ def new_organization(request, org_id: int):
     parent = _managed_org_or_404(request.user, org_id)
     if parent.status != Organization.Status.ACTIVE:
         raise PermissionDenied(_("An organization awaiting approval cannot have sub-organizations yet."))
-    form = NewOrganizationForm(request.POST or None, parent=parent)
+    form = NewOrganizationForm(request.POST if request.method == "POST" else None, parent=parent)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -45,7 +45,7 @@ def register(request):
     if request.user.is_authenticated and Volunteer.objects.filter(user=request.user).exists():
         messages.info(request, _("You are already registered."))
         return redirect("volunteers:me")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     status, summary, conflict = 200, "", False
     if request.method == "POST":
         parsed = form.is_valid()
@@ -118,7 +118,7 @@ def export(request):
 @login_required
 def withdraw(request):
     volunteer = get_object_or_404(Volunteer, user=request.user)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
