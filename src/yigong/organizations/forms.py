@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yigong.core.errors import ValidationFailed
 from yigong.organizations.models import Organization
 from yigong.organizations.services import ALLOWED_PARENTS
+from yigong.organizations.validators import validate_credit_code
 from yigong.regions.models import Region
 
 
@@ -15,6 +17,15 @@ class DecisionForm(forms.Form):
 
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"]
+        if not code:
+            return code
+        try:
+            return validate_credit_code(code)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
 
     def clean(self):
         data = super().clean()
@@ -28,8 +39,9 @@ class DecisionForm(forms.Form):
 
 
 class NewOrganizationForm(forms.Form):
-    name = forms.CharField(label=_("Name of the organization"), max_length=120, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    name = forms.CharField(label=_("Name of the organization"), max_length=120,
+                           error_messages={"required": _("Enter the organization's name.")})
+    kind = forms.ChoiceField(label=_("Kind"), error_messages={"required": _("Choose a kind of organization.")})
     team_type = forms.ChoiceField(
         label=_("Type of team"), required=False,
         choices=[("", _("Choose (teams only)"))] + [c for c in Organization.TeamType.choices if c[0]],
@@ -52,6 +64,22 @@ class NewOrganizationForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
     description = forms.CharField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"]
+        if not code:
+            return code
+        try:
+            return validate_credit_code(code)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+
+    def clean(self):
+        data = super().clean()
+        # The team type is what tells a company team from a school team: a team must say it.
+        if data.get("kind") == Organization.Kind.TEAM and not data.get("team_type"):
+            self.add_error("team_type", _("Choose the type of team."))
+        return data
 
     def __init__(self, *args, parent: Organization, **kwargs):
         super().__init__(*args, **kwargs)
