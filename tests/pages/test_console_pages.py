@@ -86,7 +86,8 @@ def test_volunteer_detail_matrix_for_a_volunteer_of_this_community(client, world
     expect(response, outcome)
     if outcome == 200:
         html = response.content.decode()
-        assert volunteer.id_masked in html and volunteer.id_number not in html
+        assert volunteer.id_masked in html
+        assert volunteer.id_number not in html
         assert volunteer.user.phone[3:] not in html
 
 
@@ -102,7 +103,8 @@ def test_station_staff_get_404_for_another_communitys_volunteer(client, world):
 def test_volunteer_list_shows_only_the_volunteers_in_scope(client, world):
     html = as_role(client, world, "this_staff").get(reverse("organizations:volunteers")).content.decode()
     assert "张伟" in html
-    assert "李娜" not in html and "王芳" not in html
+    assert "李娜" not in html
+    assert "王芳" not in html
     district = client.get(reverse("organizations:volunteers"))
     assert district.status_code == 200
     client.force_login(world.district_admin)
@@ -130,7 +132,8 @@ def test_volunteer_search_by_name_full_id_and_full_phone(client, world):
         assert "张伟" in html, query
         assert "李娜" not in html, query
     by_community = client.get(url, {"community": LIANGANTIAN}).content.decode()
-    assert "李娜" in by_community and "张伟" not in by_community
+    assert "李娜" in by_community
+    assert "张伟" not in by_community
 
 
 @pytest.mark.django_db
@@ -139,7 +142,8 @@ def test_volunteer_search_with_htmx_returns_only_the_results(client, world):
     response = client.get(reverse("organizations:volunteers"), {"q": "李"},
                           HTTP_HX_REQUEST="true", HTTP_HX_TARGET="volunteer-results")
     html = response.content.decode()
-    assert "李娜" in html and "<html" not in html
+    assert "李娜" in html
+    assert "<html" not in html
 
 
 @pytest.mark.django_db
@@ -158,7 +162,8 @@ def test_reveal_matrix_and_audit(client, world, role, outcome):
         assert volunteer.id_number in response.content.decode()
         assert response["Cache-Control"] == "no-store"
         event = AuditEvent.objects.filter(action="volunteer.reveal").latest("id")
-        assert event.actor == world.district_admin and event.data["reason"] == "保险投保"
+        assert event.actor == world.district_admin
+        assert event.data["reason"] == "保险投保"
         assert revealed == 1
     else:
         assert revealed == 0
@@ -172,7 +177,8 @@ def test_station_admin_can_reveal_in_scope_and_sees_the_button(client, world):
     assert reverse("organizations:volunteer-reveal", args=[volunteer.pk]) in page
     response = client.post(reverse("organizations:volunteer-reveal", args=[volunteer.pk]), HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert volunteer.id_number in html and "<html" not in html
+    assert volunteer.id_number in html
+    assert "<html" not in html
     other = client.post(reverse("organizations:volunteer-reveal", args=[world.volunteers["liangantian"].pk]))
     assert other.status_code == 404
 
@@ -214,7 +220,8 @@ def test_rejecting_needs_a_reason_the_applicant_then_sees(client, world, applica
     application.refresh_from_db()
     assert application.status == Membership.Status.PENDING
     done = client.post(url, {"decision": "reject", "reason": "本站名额已满"}, HTTP_HX_REQUEST="true")
-    assert done.status_code == 200 and "未通过" in done.content.decode()
+    assert done.status_code == 200
+    assert "未通过" in done.content.decode()
     application.refresh_from_db()
     assert application.status == Membership.Status.REJECTED
     client.force_login(world.volunteers["liangantian"].user)
@@ -248,13 +255,16 @@ def test_staff_propose_a_team_and_the_district_office_approves_it(client, world)
     bad = client.post(url, {"name": "", "kind": "team", "team_type": "", "credit_code": "91110000600037341X"})
     assert bad.status_code == 400
     html = bad.content.decode()
-    assert "请填写组织名称。" in html and "请选择队伍类型。" in html and "校验码不正确" in html
+    assert "请填写组织名称。" in html
+    assert "请选择队伍类型。" in html
+    assert "校验码不正确" in html
     assert not Organization.objects.filter(name="山厦助残队").exists()
     ok = client.post(url, {"name": "山厦助残队", "kind": "team", "team_type": "society",
                            "credit_code": "91110000600037341L"})
     assert ok.status_code == 302
     team = Organization.objects.get(name="山厦助残队")
-    assert team.status == Organization.Status.PENDING and team.parent == world.shanxia
+    assert team.status == Organization.Status.PENDING
+    assert team.parent == world.shanxia
 
     assert client.get(reverse("organizations:approvals")).status_code == 403
     client.force_login(world.district_admin)
@@ -272,7 +282,8 @@ def test_staff_propose_a_team_and_the_district_office_approves_it(client, world)
 def test_only_kinds_allowed_under_the_parent_are_offered(client, world):
     client.force_login(world.shanxia_staff)
     html = client.get(reverse("organizations:organization-new", args=[world.shanxia.pk])).content.decode()
-    assert 'value="team"' in html and 'value="requesting_unit"' in html
+    assert 'value="team"' in html
+    assert 'value="requesting_unit"' in html
     assert 'value="street_federation"' not in html
 
 

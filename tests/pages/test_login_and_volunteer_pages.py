@@ -84,10 +84,13 @@ def test_my_page_shows_masked_numbers_and_never_the_full_ones(client, world):
     client.force_login(volunteer.user)
     html = client.get(reverse("volunteers:me")).content.decode()
     assert volunteer.registration_number in html
-    assert volunteer.id_masked in html and volunteer.id_number not in html
-    assert volunteer.phone_masked in html and volunteer.user.phone[3:] not in html
+    assert volunteer.id_masked in html
+    assert volunteer.id_number not in html
+    assert volunteer.phone_masked in html
+    assert volunteer.user.phone[3:] not in html
     assert "平湖街道 · 山厦社区" in html
-    assert reverse("volunteers:export") in html and reverse("volunteers:withdraw") in html
+    assert reverse("volunteers:export") in html
+    assert reverse("volunteers:withdraw") in html
 
 
 @pytest.mark.django_db
@@ -100,8 +103,10 @@ def test_my_page_lists_memberships_and_pending_applications(client, world):
     decide_membership(actor=world.shanxia_staff, membership=joined, approve=True)
     client.force_login(volunteer.user)
     html = client.get(reverse("volunteers:me")).content.decode()
-    assert world.team.name in html and "申请待审核" in html
-    assert world.shanxia.name in html and "有效" in html
+    assert world.team.name in html
+    assert "申请待审核" in html
+    assert world.shanxia.name in html
+    assert "有效" in html
     assert pending.pk
 
 
@@ -112,7 +117,9 @@ def test_minor_sees_guardian_details_masked(client, world):
                            guardian_data_consent=True)
     client.force_login(child.user)
     html = client.get(reverse("volunteers:me")).content.decode()
-    assert "陈大宝" in html and "139****2222" in html and "13900002222" not in html
+    assert "陈大宝" in html
+    assert "139****2222" in html
+    assert "13900002222" not in html
     assert settings.YIGONG_CHILD_PRIVACY_NOTICE_VERSION in html
 
 
@@ -138,7 +145,8 @@ def test_download_my_data_gives_everything_as_json(client, world):
 def test_withdraw_page_explains_what_is_kept_and_removed(client, world):
     client.force_login(world.volunteers["shanxia"].user)
     html = client.get(reverse("volunteers:withdraw")).content.decode()
-    assert "将删除的信息" in html and "将保留的信息" in html
+    assert "将删除的信息" in html
+    assert "将保留的信息" in html
     assert world.volunteers["shanxia"].registration_number in html
 
 
@@ -152,7 +160,8 @@ def test_withdraw_with_a_wrong_password_or_without_confirming_changes_nothing(cl
     unconfirmed = client.post(reverse("volunteers:withdraw"), {"password": PASSWORD})
     assert "请勾选此项，确认您要注销。" in unconfirmed.content.decode()
     volunteer.refresh_from_db()
-    assert volunteer.status == Volunteer.Status.ACTIVE and volunteer.id_number
+    assert volunteer.status == Volunteer.Status.ACTIVE
+    assert volunteer.id_number
 
 
 @pytest.mark.django_db
@@ -165,18 +174,21 @@ def test_withdraw_removes_personal_data_and_logs_out(client, world):
     assert number in response.content.decode()
     volunteer.refresh_from_db()
     assert volunteer.status == Volunteer.Status.WITHDRAWN
-    assert volunteer.id_number == "" and volunteer.user is None
+    assert volunteer.id_number == ""
+    assert volunteer.user is None
     assert client.get(reverse("volunteers:me")).status_code == 302
 
 
 @pytest.mark.django_db
 def test_join_page_lists_teams_and_stations_but_not_federations(client, world):
     html = client.get(reverse("volunteers:join")).content.decode()
-    assert world.team.name in html and world.shanxia.name in html
+    assert world.team.name in html
+    assert world.shanxia.name in html
     assert f"<strong>{world.pinghu.name}</strong>" not in html
     assert "注册或登录后即可申请。" in html
     filtered = client.get(reverse("volunteers:join"), {"street": "440307002"}).content.decode()
-    assert world.dexing.name in filtered and world.shanxia.name not in filtered
+    assert world.dexing.name in filtered
+    assert world.shanxia.name not in filtered
 
 
 @pytest.mark.django_db
@@ -198,7 +210,8 @@ def test_applying_twice_with_htmx_shows_the_conflict_in_place(client, world):
     url = reverse("volunteers:apply", args=[world.team.pk])
     first = client.post(url, HTTP_HX_REQUEST="true")
     assert first.status_code == 200
-    assert "申请待审核" in first.content.decode() and "<html" not in first.content.decode()
+    assert "申请待审核" in first.content.decode()
+    assert "<html" not in first.content.decode()
     second = client.post(url, HTTP_HX_REQUEST="true")
     assert second.status_code == 409
     assert "您已申请或已加入该组织。" in second.content.decode()

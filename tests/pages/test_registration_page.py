@@ -47,7 +47,8 @@ def test_registration_page_shows_every_field_on_a_phone_sized_form(client, world
         assert f'name="{name}"' in html, name
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
     assert '<optgroup label="平湖街道">' in html  # communities grouped by street without JS
-    assert reverse("core:privacy-children") in html and reverse("core:privacy") in html
+    assert reverse("core:privacy-children") in html
+    assert reverse("core:privacy") in html
     assert "volunteers/js/register.js" in html
 
 
@@ -153,7 +154,8 @@ def test_passport_holder_with_birth_date_and_sex_registers(client, world):
                                           sex="F"))
     assert response.status_code == 302
     volunteer = Volunteer.objects.get(name="陈小红")
-    assert volunteer.birth_date == date(1988, 7, 1) and volunteer.sex == "F"
+    assert volunteer.birth_date == date(1988, 7, 1)
+    assert volunteer.sex == "F"
 
 
 @pytest.mark.django_db
