@@ -103,6 +103,7 @@ def test_errors_are_in_english_when_english_is_chosen(client, world):
     ({"phone": "1380013800"}, "phone", "该号码不存在，请核对数字。"),
     ({"phone": "075528888888"}, "phone", "请填写能接收短信的手机号码。"),
     ({"password": "12345678"}, "password", "密码只包含数字。"),
+    ({"password": "Ab-1"}, "password", "密码太短，至少需要 8 个字符。"),
     ({"username": "12345"}, "username", "用户名不能全是数字"),
     ({"username": "a!"}, "username", "用户名由 3 至 30 个字母"),
     ({"home_community": "440307009999"}, "home_community", "请从列表中选择社区。"),

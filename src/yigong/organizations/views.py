@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yigong.accounts.phone import display_mobile
 from yigong.core.errors import DomainError, NotAllowed
 from yigong.organizations import permissions
 from yigong.organizations.forms import DecisionForm, NewOrganizationForm
@@ -266,6 +267,8 @@ def volunteer_reveal(request, volunteer_id: int):
             actor=request.user, volunteer=volunteer, reason=reason)
     except NotAllowed as exc:
         raise PermissionDenied(str(exc.message)) from exc
+    for key in ("phone", "guardian_phone"):
+        numbers[key] = display_mobile(numbers[key]) if numbers.get(key) else ""
     context = {**_volunteer_context(request, volunteer), "revealed": numbers}
     template = ("organizations/_revealed.html" if request.htmx
                 else "organizations/volunteer_detail.html")
