@@ -48,7 +48,7 @@ def test_wrong_password_says_so_without_telling_which_part_was_wrong(client, wor
 def test_empty_login_form_names_the_missing_fields(client):
     response = client.post(reverse("accounts:login"), {})
     assert response.status_code == 400
-    assert "这个字段是必填项。" in response.content.decode()
+    assert "此项为必填项。" in response.content.decode()
 
 
 @pytest.mark.django_db
