@@ -183,3 +183,42 @@ class SignUp(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.volunteer_id} → {self.slot_id} ({self.status})"
+
+
+class InsuranceCoverQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(valid_from__lte=day, valid_until__gte=day)
+
+
+class InsuranceCover(TimeStamped):
+    """Accident insurance on record for a volunteer (R15; 志愿服务条例 art. 17).
+
+    An activity that requires insurance refuses sign-ups without a cover valid on the shift's date.
+    """
+
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE,
+                                  related_name="insurance_covers", verbose_name=_("volunteer"))
+    organization = models.ForeignKey("organizations.Organization", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("arranged by"))
+    insurer = models.CharField(_("insurer"), max_length=120, blank=True)
+    policy_number = models.CharField(_("policy number"), max_length=64)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = InsuranceCoverQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accident insurance cover")
+        verbose_name_plural = _("accident insurance covers")
+        ordering = ["-valid_until", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")),
+                                   name="insurance_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["volunteer", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.policy_number} ({self.valid_from} – {self.valid_until})"

@@ -13,5 +13,7 @@ urlpatterns = [
     path("archive/", include("yigong.archive.urls")),
     path("notifications/", include("yigong.notifications.urls")),
     path("regions/", include("yigong.regions.urls")),
+    path("projects/", include("yigong.projects.urls")),
+    path("activities/", include("yigong.activities.urls")),
     path("", include("yigong.core.urls")),
 ]

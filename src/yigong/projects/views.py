@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def catalogue(request):
+    return HttpResponse("")
