@@ -85,7 +85,8 @@ def test_110_simultaneous_sign_ups_fill_10_places_and_waitlist_the_rest():
     assert SignUp.objects.filter(slot=slot, status=SignUp.Status.APPROVED).count() == PLACES
     waitlist = list(SignUp.objects.filter(slot=slot, status=SignUp.Status.WAITLISTED)
                     .order_by("waitlisted_at", "pk").values_list("waitlisted_at", flat=True))
-    assert len(waitlist) == SIGNUPS - PLACES and waitlist == sorted(waitlist)
+    assert len(waitlist) == SIGNUPS - PLACES
+    assert waitlist == sorted(waitlist)
 
 
 def test_without_waiting_list_simultaneous_sign_ups_beyond_places_are_refused_as_full():

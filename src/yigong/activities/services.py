@@ -262,7 +262,7 @@ def publish_activity(*, actor, activity: Activity) -> Activity:
 
 
 @transaction.atomic
-def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
+def cancel_activity(*, actor, activity: Activity, reason: str, now: datetime | None = None) -> Activity:
     """Cancel the activity and every shift not yet over; signed-up volunteers are told."""
     activity = Activity.objects.select_for_update().select_related("organization").get(pk=activity.pk)
     _require_manager(actor, activity)
@@ -270,7 +270,7 @@ def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
         raise Conflict(_("This activity is already cancelled or finished."), code="not_cancellable")
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [_("Give the reason; the volunteers will see it.")]})
-    now = timezone.now()
+    now = now or timezone.now()
     for shift in activity.shifts.filter(cancelled=False, ends_at__gt=now):
         _cancel_shift_locked(actor=actor, shift=shift, reason=reason.strip(), now=now)
     activity.status = Activity.Status.CANCELLED
@@ -527,13 +527,13 @@ def _cancel_shift_locked(*, actor, shift: Shift, reason: str, now: datetime) -> 
 
 
 @transaction.atomic
-def cancel_shift(*, actor, shift: Shift, reason: str) -> Shift:
+def cancel_shift(*, actor, shift: Shift, reason: str, now: datetime | None = None) -> Shift:
     """Cancel a shift; its sign-ups are cancelled and the volunteers notified."""
     shift = Shift.objects.select_related("activity__organization").get(pk=shift.pk)
     _require_manager(actor, shift.activity)
     if shift.cancelled:
         raise Conflict(_("This shift is already cancelled."), code="already_cancelled")
-    now = timezone.now()
+    now = now or timezone.now()
     if shift.ends_at <= now:
         raise Conflict(_("This shift is already over."), code="shift_over")
     if not (reason or "").strip():

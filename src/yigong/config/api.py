@@ -102,5 +102,11 @@ def _register_routers() -> None:
     api.add_router("", volunteers_router)
     api.add_router("/me", archive_router)
 
+    from yigong.activities.api import router as activities_router
+    from yigong.projects.api import router as projects_router
+
+    api.add_router("", activities_router)
+    api.add_router("/projects", projects_router)
+
 
 _register_routers()
