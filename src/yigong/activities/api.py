@@ -11,6 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError
 
+try:  # django-ninja ≥ 1.5 wants Status(...) instead of a (status, body) tuple
+    from ninja import Status
+except ImportError:  # pragma: no cover - older django-ninja
+    def Status(status, body):  # noqa: N802
+        return status, body
+
 from yigong.activities import selectors, services
 from yigong.activities.eligibility import local_zone
 from yigong.activities.models import Activity, Position, Shift, ShiftSlot, SignUp
@@ -357,7 +363,7 @@ def create_activity(request, payload: ActivityIn):
     activity = services.create_activity(
         actor=user, project=project, organization=organization, teams=_teams(payload.teams),
         region=_region_by_code(payload.region, "region") or organization.region, **data)
-    return 201, _detail(activity.pk)
+    return Status(201, _detail(activity.pk))
 
 
 @router.patch("/activities/{activity_id}", response={200: ActivityDetail, **ERRORS}, auth=AUTH)
@@ -394,7 +400,7 @@ def add_position(request, activity_id: int, payload: PositionIn):
     activity = _managed_activity(request, activity_id)
     data = payload.dict()
     position = services.add_position(actor=user, activity=activity, **data)
-    return 201, _position_out(position)
+    return Status(201, _position_out(position))
 
 
 @router.post("/activities/{activity_id}/shifts", response={201: ShiftsCreated, **ERRORS}, auth=AUTH)
@@ -417,7 +423,7 @@ def add_shifts(request, activity_id: int, payload: ShiftIn):
                                      ends_at=payload.ends_at, places=payload.places, note=payload.note)]
     loaded = Shift.objects.filter(pk__in=[s.pk for s in shifts]).prefetch_related(
         Prefetch("slots", queryset=ShiftSlot.objects.select_related("position"))).order_by("starts_at")
-    return 201, {"series": shifts[0].series, "count": len(shifts), "shifts": [_shift_out(s) for s in loaded]}
+    return Status(201, {"series": shifts[0].series, "count": len(shifts), "shifts": [_shift_out(s) for s in loaded]})
 
 
 @router.post("/shifts/{shift_id}/cancel", response={200: ShiftOut, **ERRORS}, auth=AUTH)
@@ -444,7 +450,7 @@ def sign_up(request, shift_id: int, payload: SignUpIn):
         raise NotFound()
     signup = services.sign_up(actor=request.user, volunteer=volunteer, slot=slot,
                               invitation_code=payload.invitation_code)
-    return 201, _signup_out(_reload_signup(signup.pk))
+    return Status(201, _signup_out(_reload_signup(signup.pk)))
 
 
 def _own_signup(request, signup_id: int) -> SignUp:

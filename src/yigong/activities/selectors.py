@@ -26,10 +26,6 @@ from yigong.activities.models import Activity, Position, Shift, ShiftSlot, SignU
 from yigong.organizations import permissions as org_permissions
 
 
-def _upcoming_shifts(now: datetime):
-    return Shift.objects.filter(activity=OuterRef("pk"), cancelled=False, starts_at__gt=now)
-
-
 def find_activities(*, now: datetime | None = None, q: str = "", street: str = "", community: str = "",
                     category: str = "", date_from: date | None = None, date_to: date | None = None,
                     skills: list[str] | None = None, open_only: bool = False, volunteer=None,
@@ -39,15 +35,15 @@ def find_activities(*, now: datetime | None = None, q: str = "", street: str = "
     the same community, then the same street, then the rest; otherwise by the next shift."""
     now = now or timezone.now()
     zone = local_zone()
-    shifts = _upcoming_shifts(now)
+    window = {"cancelled": False, "starts_at__gt": now}
     if date_from:
-        shifts = shifts.filter(starts_at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+        window["starts_at__gte"] = datetime.combine(date_from, time.min, tzinfo=zone)
     if date_to:
-        shifts = shifts.filter(starts_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
-    slots_left = (
-        ShiftSlot.objects.filter(shift__in=shifts.values("pk"))
-        .values("shift__activity").annotate(left=Sum(F("places") - F("approved"))).values("left")
-    )
+        window["starts_at__lt"] = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone)
+    shifts = Shift.objects.filter(activity=OuterRef("pk"), **window)
+    slot_window = {f"shift__{k}": v for k, v in window.items()}
+    slots = ShiftSlot.objects.filter(shift__activity=OuterRef("pk"), **slot_window)
+    slots_left = slots.values("shift__activity").annotate(left=Sum(F("places") - F("approved"))).values("left")
     qs = (
         Activity.objects.filter(status=Activity.Status.PUBLISHED)
         .filter(Exists(shifts))
@@ -71,7 +67,7 @@ def find_activities(*, now: datetime | None = None, q: str = "", street: str = "
         qs = qs.filter(Exists(Position.objects.filter(activity=OuterRef("pk"),
                                                       required_skills__icontains=f'"{skill}"')))
     if open_only:
-        qs = qs.filter(Exists(ShiftSlot.objects.filter(shift__in=shifts.values("pk"), approved__lt=F("places"))))
+        qs = qs.filter(Exists(slots.filter(approved__lt=F("places"))))
     order = ["next_start", "pk"]
     home = getattr(volunteer, "home_community", None) if volunteer is not None else None
     if home is not None:

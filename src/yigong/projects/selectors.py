@@ -29,7 +29,7 @@ def catalogue(*, q: str = "", street: str = "", category: str = "", state: str =
 
 def project_detail(pk: int) -> Project:
     return (
-        Project.objects.select_related("owner", "region", "from_idea", "evaluation")
+        Project.objects.select_related("owner", "region", "from_idea")
         .prefetch_related("transitions__actor")
         .get(pk=pk)
     )
