@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from yigong.core import audit
 from yigong.core.errors import Conflict, NotAllowed, ValidationFailed
@@ -37,12 +37,12 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "evaluate": ((S.CLOSED,), S.EVALUATED),
 }
 ACTION_LABELS = {
-    "submit": gettext_lazy("submitted"),
-    "approve": gettext_lazy("approved"),
-    "return": gettext_lazy("returned"),
-    "start": gettext_lazy("started"),
-    "close": gettext_lazy("closed"),
-    "evaluate": gettext_lazy("evaluated"),
+    "submit": pgettext_lazy("project transition", "submitted"),
+    "approve": pgettext_lazy("project transition", "approved"),
+    "return": pgettext_lazy("project transition", "returned"),
+    "start": pgettext_lazy("project transition", "started"),
+    "close": pgettext_lazy("project transition", "closed"),
+    "evaluate": pgettext_lazy("project transition", "evaluated"),
 }
 EDITABLE_STATES = (S.DRAFT, S.RETURNED)
 
