@@ -76,7 +76,7 @@ class ActivityForm(forms.Form):
 
 
 class PositionForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=80)
+    name = forms.CharField(label=_("position name"), max_length=80)
     description = forms.CharField(label=_("duties"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     required_skills = forms.MultipleChoiceField(label=_("required skills"), choices=Skill.choices, required=False,
                                                 widget=forms.CheckboxSelectMultiple)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yigong.core.models import TimeStamped
 from yigong.projects.models import RiskLevel
@@ -13,10 +14,10 @@ class Activity(TimeStamped):
     """A concrete service activity of an approved project: where, which positions, which shifts."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
-        CANCELLED = "cancelled", _("cancelled")
-        FINISHED = "finished", _("finished")
+        DRAFT = "draft", pgettext_lazy("activity status", "draft")
+        PUBLISHED = "published", pgettext_lazy("activity status", "published")
+        CANCELLED = "cancelled", pgettext_lazy("activity status", "cancelled")
+        FINISHED = "finished", pgettext_lazy("activity status", "finished")
 
     class Recruitment(models.TextChoices):
         OPEN = "open", _("open to all volunteers")
@@ -143,12 +144,12 @@ class SignUp(TimeStamped):
     """A volunteer's sign-up (报名) for one position in one shift. Nobody is assigned by force."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("awaiting review")
-        APPROVED = "approved", _("approved")
-        WAITLISTED = "waitlisted", _("on the waiting list")
-        REJECTED = "rejected", _("not accepted")
-        CANCELLED = "cancelled", _("cancelled")
-        NO_SHOW = "no_show", _("did not come")
+        PENDING = "pending", pgettext_lazy("sign-up status", "awaiting review")
+        APPROVED = "approved", pgettext_lazy("sign-up status", "approved")
+        WAITLISTED = "waitlisted", pgettext_lazy("sign-up status", "on the waiting list")
+        REJECTED = "rejected", pgettext_lazy("sign-up status", "not accepted")
+        CANCELLED = "cancelled", pgettext_lazy("sign-up status", "cancelled")
+        NO_SHOW = "no_show", pgettext_lazy("sign-up status", "did not come")
 
     ACTIVE_STATUSES = (Status.PENDING, Status.APPROVED, Status.WAITLISTED)
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yigong.core.models import TimeStamped
 
@@ -73,13 +74,13 @@ class Project(TimeStamped):
     """A project in the multi-level project library (项目库, R7)."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted for approval")
-        RETURNED = "returned", _("returned for changes")
-        APPROVED = "approved", _("approved")
-        ACTIVE = "active", _("running")
-        CLOSED = "closed", _("closed")
-        EVALUATED = "evaluated", _("evaluated")
+        DRAFT = "draft", pgettext_lazy("project state", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("project state", "submitted for approval")
+        RETURNED = "returned", pgettext_lazy("project state", "returned for changes")
+        APPROVED = "approved", pgettext_lazy("project state", "approved")
+        ACTIVE = "active", pgettext_lazy("project state", "running")
+        CLOSED = "closed", pgettext_lazy("project state", "closed")
+        EVALUATED = "evaluated", pgettext_lazy("project state", "evaluated")
 
     title = models.CharField(_("title"), max_length=120)
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
