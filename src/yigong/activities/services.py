@@ -586,7 +586,7 @@ def sign_up(*, actor, volunteer: Volunteer, slot: ShiftSlot, invitation_code: st
                      starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
              .exclude(shift=shift).first())
     if clash is not None:
-        raise refusal("overlapping_shift", _("You already hold a shift at that time: %(activity)s, %(when)s.")
+        raise refusal("overlapping_shift", _("You already hold a shift at that time: %(activity)s (%(when)s).")
                       % _shift_words(clash))
 
     has_place = slot.approved < slot.places
