@@ -7,7 +7,7 @@ from datetime import UTC, date, time, timedelta
 import pytest
 from django.utils import timezone
 
-from activities import builders as b
+from tests.activities import builders as b
 from yigong.activities import services
 from yigong.activities.models import Activity, Shift
 from yigong.core.errors import Conflict, NotAllowed, ValidationFailed

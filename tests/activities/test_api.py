@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from activities import builders as b
+from tests.activities import builders as b
 from yigong.accounts.models import ApiToken
 from yigong.activities.models import Activity, Shift, ShiftSlot, SignUp
 from yigong.projects.models import Project

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import builders as b
+from tests.activities import builders as b
 from yigong.activities.models import Activity, Position, Shift, SignUp
 from yigong.projects.models import Project
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from activities import builders as b
+from tests.activities import builders as b
 from yigong.activities import services
 from yigong.activities.eligibility import SignUpConflict, SignUpRefused
 from yigong.activities.models import Activity, InsuranceCover, Position, ShiftSlot, SignUp

@@ -9,7 +9,7 @@ import pytest
 from django.db import close_old_connections, connection, connections
 from django.utils import timezone
 
-from activities import builders as b
+from tests.activities import builders as b
 from yigong.activities import services
 from yigong.activities.models import ShiftSlot, SignUp
 from yigong.core.errors import DomainError

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from activities import builders as b
 
+from tests.activities import builders as b
 from yigong.core.errors import NotAllowed, ValidationFailed
 from yigong.core.models import AuditEvent
 from yigong.projects import services

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from activities import builders as b
 from django.urls import reverse
 
+from tests.activities import builders as b
 from yigong.projects.models import Project, ProjectIdea
 
 pytestmark = pytest.mark.django_db
