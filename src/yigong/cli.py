@@ -1,12 +1,20 @@
-"""The `yigong` command: serve, demo, manage (a public contract; see README)."""
+"""The `yigong` command: serve, demo, manage (a public contract; see README).
+
+Exit codes: 0 success, 1 the command could not do its work (one line says why), 2 bad arguments
+or configuration (one line says which), 130 interrupted before serving began.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
-import signal
-import subprocess
+import socket
 import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+MAX_DEMO_VOLUNTEERS = 100_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -14,54 +22,81 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _positive(value: str) -> int:
+class CommandFailed(Exception):
+    """A one-line reason to stop with exit code 1 (or `code`)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _whole(value: str, *, low: int, high: int | None = None, what: str = "a number") -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+    if number < low:
+        raise argparse.ArgumentTypeError(f"{what} must be at least {low}, got {number}")
+    if high is not None and number > high:
+        raise argparse.ArgumentTypeError(f"{what} must be at most {high}, got {number}")
     return number
 
 
 def _port(value: str) -> int:
-    number = _positive(value)
-    if number > 65535:
-        raise argparse.ArgumentTypeError(f"a port is at most 65535, got {number}")
-    return number
+    return _whole(value, low=1, high=65535, what="a port")
 
 
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {number}")
-    return number
+def _workers(value: str) -> int:
+    return _whole(value, low=1, high=64, what="the number of workers")
+
+
+def _seed(value: str) -> int:
+    return _whole(value, low=0, what="the seed")
+
+
+def _volunteers(value: str) -> int:
+    return _whole(value, low=0, high=MAX_DEMO_VOLUNTEERS, what="the number of volunteers")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="yigong", description="Yigong (义工) volunteer-service platform.")
-    parser.add_argument("--version", action="version", version=f"yigong {__import__('yigong').__version__}")
+    from yigong import __version__
+
+    parser = _Parser(
+        prog="yigong", description="Yigong (义工) volunteer-service platform.",
+        epilog="Configuration comes from the environment (YIGONG_HOME, DATABASE_URL, …; see README).",
+    )
+    parser.add_argument("--version", action="version", version=f"yigong {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    serve = sub.add_parser("serve", help="run the platform with a production WSGI server")
+    serve = sub.add_parser(
+        "serve", help="run the platform with a production WSGI server (gunicorn)",
+        description="Apply migrations, collect static files, then serve with gunicorn. Ctrl-C stops.",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=_positive, default=None,
+    serve.add_argument("--workers", type=_workers, default=None,
                        help="worker processes (default: 2 × CPU cores, at most 8)")
     serve.add_argument("--demo", action="store_true",
-                       help="create the demo district if the database is empty and print demo logins")
+                       help="create the demo district if the database is empty, and print the demo logins")
 
-    demo = sub.add_parser("demo", help="create a realistic, reproducible demo district")
-    demo.add_argument("--seed", type=_count, default=2010, help="random seed (default 2010)")
-    demo.add_argument("--volunteers", type=_count, default=2000, help="number of volunteers (default 2000)")
-    demo.add_argument("--force", action="store_true", help="add the demo even if the database has data")
+    demo = sub.add_parser(
+        "demo", help="fill an empty database with a realistic, reproducible demo district",
+        description="Create the demo district (Longgang: streets, communities, organizations, "
+                    "volunteers) in an empty database and print one login per role.",
+    )
+    demo.add_argument("--seed", type=_seed, default=2010,
+                      help="random seed; the same seed gives the same district (default 2010)")
+    demo.add_argument("--volunteers", type=_volunteers, default=2000,
+                      help=f"number of generated volunteers, 0–{MAX_DEMO_VOLUNTEERS} (default 2000)")
 
-    manage = sub.add_parser("manage", help="run a Django management command", add_help=True)
-    manage.add_argument("args", nargs=argparse.REMAINDER, help="the management command and its arguments")
+    manage = sub.add_parser(
+        "manage", help="run a Django management command (e.g. createsuperuser, load_regions FILE)",
+        description="Run any Django management command with Yigong's settings: "
+                    "yigong manage COMMAND [ARGS…]; `yigong manage help` lists them.",
+    )
+    manage.add_argument("args", nargs=argparse.REMAINDER, metavar="COMMAND [ARGS…]",
+                        help="the management command and its arguments")
     return parser
 
 
@@ -72,67 +107,116 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _prepare_database(verbosity: int = 0) -> None:
-    from django.core.management import call_command
+def _describe_database() -> str:
+    from django.db import connection
 
-    call_command("migrate", interactive=False, verbosity=verbosity)
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite {settings_dict['NAME']}"
+    host = settings_dict.get("HOST") or "local socket"
+    return f"{connection.display_name} database {settings_dict['NAME']!r} on {host}"
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+    from django.db.utils import OperationalError
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except OperationalError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CommandFailed(f"cannot use the database ({_describe_database()}): {first_line}") from exc
+
+
+def _build_demo(*, seed: int, volunteers: int) -> None:
+    from yigong.demo.builder import build_demo
+
+    print(f"Creating the demo district (seed {seed}, {volunteers} volunteers)…", file=sys.stderr, flush=True)
+    result = build_demo(seed=seed, volunteers=volunteers, progress=True)
+    _print_logins(result.logins)
+
+
+def _print_logins(logins) -> None:
+    if not logins:
+        return
+    print(f"\nDemo logins — the password for all of them is: {logins[0].password}")
+    for login in logins:
+        where = f"  ({login.where})" if login.where else ""
+        print(f"  {login.username:<12} {login.role}{where}")
+    sys.stdout.flush()
 
 
 def cmd_demo(args) -> int:
     _setup_django()
-    _prepare_database()
-    from yigong.demo.builder import build_demo, database_is_empty
+    _migrate()
+    from yigong.demo.builder import database_is_empty
 
-    if not database_is_empty() and not args.force:
-        print("yigong demo: the database already has data; use --force to add the demo anyway",
-              file=sys.stderr)
-        return 1
-    result = build_demo(seed=args.seed, volunteers=args.volunteers, progress=True)
-    _print_logins(result.logins)
+    if not database_is_empty():
+        raise CommandFailed(
+            f"the database already has organizations ({_describe_database()}); "
+            "the demo only fills an empty database (set YIGONG_HOME to a new folder)"
+        )
+    _build_demo(seed=args.seed, volunteers=args.volunteers)
     return 0
 
 
-def _print_logins(logins) -> None:
-    print("\nDemo logins (password for all: {}):".format(logins[0].password if logins else "-"))
-    for login in logins:
-        print(f"  {login.role:<28} {login.username}")
+def _check_address(host: str, port: int) -> None:
+    """Fail early, in one line, if the address cannot be listened on (instead of gunicorn retrying)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise CommandFailed(f"--host {host}: not an address of this machine", code=2) from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CommandFailed(f"port {port} on {host} is already in use; choose another with --port") from None
+            raise CommandFailed(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def cmd_serve(args) -> int:
+    _check_address(args.host, args.port)
     _setup_django()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
-    _prepare_database(verbosity=0)
+    print(f"Yigong — data in {settings.YIGONG_HOME}; database: {_describe_database()}", flush=True)
+    _migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     if args.demo:
-        from yigong.demo.builder import build_demo, database_is_empty, demo_logins
+        from yigong.demo.builder import database_is_empty, demo_logins
 
         if database_is_empty():
-            print("Creating the demo district (first start only)…", flush=True)
-            build_demo(seed=2010, volunteers=2000, progress=True)
-        _print_logins(demo_logins())
+            _build_demo(seed=2010, volunteers=2000)
+        elif logins := demo_logins():
+            _print_logins(logins)
+        else:
+            print("The database already has data that is not the demo's; no demo was added.", flush=True)
+
     workers = args.workers or min(8, 2 * (os.cpu_count() or 1))
-    address = f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/"
-    print(f"\nYigong is serving on {address}  (data in {settings.YIGONG_HOME}; Ctrl-C stops)", flush=True)
+    shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::", "::1") else args.host  # noqa: S104
+    bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    print(f"\nServing on http://{shown_host}:{args.port}/ with {workers} workers — press Ctrl-C to stop.",
+          flush=True)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("YIGONG_ALLOWED_HOSTS"):
+        print("Note: set YIGONG_ALLOWED_HOSTS to the names this server is reached by "
+              "(only localhost is allowed now).", flush=True)
+    connections.close_all()
+    # gunicorn takes over this process: Ctrl-C (SIGINT) and SIGTERM stop it cleanly with exit code 0.
     command = [
         sys.executable, "-m", "gunicorn", "yigong.config.wsgi:application",
-        "--bind", f"{args.host}:{args.port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", "4",
+        "--bind", bind, "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
         "--access-logfile", "-", "--graceful-timeout", "10", "--timeout", "60",
+        "--name", "yigong", "--no-control-socket",
     ]
-    env = dict(os.environ, YIGONG_HOME=str(settings.YIGONG_HOME))
-    process = subprocess.Popen(command, env=env)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        print("\nYigong stopped.")
-        return 0
+    os.environ["YIGONG_HOME"] = str(settings.YIGONG_HOME)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yigong.config.settings")
+    os.execv(sys.executable, command)  # noqa: S606 - our own interpreter and arguments
+    return 0  # not reached
 
 
 def cmd_manage(args) -> int:
@@ -147,7 +231,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = {"serve": cmd_serve, "demo": cmd_demo, "manage": cmd_manage}[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except CommandFailed as exc:
+        print(f"yigong {args.command}: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print(f"\nyigong {args.command}: interrupted.", file=sys.stderr)
+        return 130
+    except ImproperlyConfigured as exc:
+        print(f"yigong: configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

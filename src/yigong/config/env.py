@@ -38,7 +38,7 @@ def yigong_home() -> Path:
 
 def local_secrets(home: Path) -> dict[str, str]:
     """Secrets for the embedded default: generated once, kept owner-only in $YIGONG_HOME."""
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)  # new homes are owner-only
     path = home / "secrets.json"
     wanted = {
         "SECRET_KEY": lambda: secrets.token_urlsafe(50),
