@@ -60,15 +60,16 @@ class Server:
             if self.process.poll() is not None:
                 pytest.fail(f"yigong serve exited with {self.process.returncode}:\n{self.output()}")
             try:
-                with urllib.request.urlopen(self.url("/healthz"), timeout=5) as response:  # noqa: S310 - http://127.0.0.1 only
+                with urllib.request.urlopen(self.url("/healthz"), timeout=30) as response:  # noqa: S310 - http://127.0.0.1 only
                     if json.load(response) == {"status": "ok"}:
                         return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                # Not listening yet, or a worker still starting on a busy machine: ask again.
                 time.sleep(0.3)
         pytest.fail(f"yigong serve did not answer /healthz within {timeout}s:\n{self.output()}")
 
     def get(self, path: str):
-        return urllib.request.urlopen(self.url(path), timeout=10)  # noqa: S310 - http://127.0.0.1 only
+        return urllib.request.urlopen(self.url(path), timeout=60)  # noqa: S310 - http://127.0.0.1 only
 
     def token(self, username: str, password: str) -> str:
         request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
@@ -76,7 +77,7 @@ class Server:
             data=json.dumps({"username": username, "password": password}).encode(),
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http://127.0.0.1 only
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - http://127.0.0.1 only
             return json.load(response)["token"]
 
     def interrupt(self) -> int:
