@@ -303,3 +303,9 @@ def test_a_staff_member_of_another_community_cannot_appoint_here(tree):
     with pytest.raises(NotAllowed):
         add_member(actor=staff_of(tree.station_a2, Membership.Role.ADMIN), organization=tree.station_a1,
                    user=UserFactory(), role=Membership.Role.STAFF)
+
+
+def test_a_team_must_say_what_type_of_team_it_is(tree):
+    assert errors_of(tree.office_admin, kind=K.TEAM, parent=tree.station_a1, team_type="") == {
+        "team_type": ["Choose the type of team."],
+    }

@@ -67,7 +67,7 @@ def create_organization(
             _("A %(kind)s cannot sit under a %(parent)s.")
             % {"kind": Organization.Kind(kind).label, "parent": parent.get_kind_display()}
         ]
-    if kind == Organization.Kind.TEAM and team_type not in Organization.TeamType.values:
+    if kind == Organization.Kind.TEAM and (not team_type or team_type not in Organization.TeamType.values):
         errors["team_type"] = [_("Choose the type of team.")]
     if kind != Organization.Kind.TEAM:
         team_type = ""
