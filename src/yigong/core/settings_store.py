@@ -10,6 +10,11 @@ DEFAULTS: dict[str, Any] = {
     "minimum_age": 10,  # Shenzhen practice: from age 10 with a guardian
     "guardian_consent_age": 18,
     "child_data_consent_age": 14,
+    # Attendance (QR check-in/out and hours): minutes.
+    "checkin_early_minutes": 30,  # check-in opens this long before a shift starts
+    "checkin_late_minutes": 30,  # check-in and check-out close this long after it ends
+    "hours_grace_minutes": 10,  # arriving this late or leaving this early still counts the full shift
+    "qr_screen_minutes": 5,  # a QR code shown on a screen is valid this long (it refreshes every minute)
 }
 
 

@@ -33,6 +33,7 @@ class LedgerEntry(models.Model):
         CORRECTION = "correction", _("correction")
 
     district_code = models.CharField(max_length=6)  # the chain (and shard) this entry belongs to
+    seq = models.PositiveBigIntegerField(_("position in the chain"))  # 1, 2, 3… per district chain
     volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT,
                                   related_name="ledger_entries")
     registration_number = models.CharField(max_length=20)  # kept after withdrawal (pseudonymized)
@@ -57,7 +58,8 @@ class LedgerEntry(models.Model):
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="corrections")
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+    # PROTECT: the recorder's id is hashed, so a user who recorded hours is deactivated, never deleted.
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
@@ -73,6 +75,9 @@ class LedgerEntry(models.Model):
             models.Index(fields=["volunteer", "service_date"]),
             models.Index(fields=["organization", "service_date"]),
             models.Index(fields=["district_code", "id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["district_code", "seq"], name="one_entry_per_chain_position"),
         ]
 
     def __str__(self) -> str:
