@@ -156,7 +156,15 @@ def shift_of_token(payload: TokenPayload) -> Shift:
     return shift
 
 
-def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime) -> Attendance:
+def check_scan(*, actor, token: str, action: Action | str, now: datetime | None = None) -> tuple[Shift, Attendance | None]:
+    """Every check of a scan, without writing: what the check-in page shows before the tap."""
+    now = now or timezone.now()
+    payload = read_token(token, action=action, now=now)
+    attendance = _scan(actor=actor, payload=payload, shift_id=None, now=now, write=False)
+    return shift_of_token(payload), attendance
+
+
+def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime, write: bool = True) -> Attendance | None:
     volunteer = _volunteer_of(actor)
     if shift_id is not None and shift_id != payload.shift_id:
         raise TokenInvalid(_("This QR code belongs to another shift."))
@@ -181,7 +189,7 @@ def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime) 
                    "yours": local_window(other.starts_at, other.ends_at)}
             )
         raise NotSignedUp()
-    signup = _lock_signup(signup_id)
+    signup = _lock_signup(signup_id) if write else SignUp.objects.select_related("shift__activity").get(pk=signup_id)
     if signup.status != SignUp.Status.APPROVED:  # cancelled while we waited for the lock
         raise NotSignedUp()
     _require_unconfirmed(shift)
@@ -194,6 +202,8 @@ def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime) 
         if not opens <= now <= closes:
             raise OutsideWindow(_("Check-in for this shift is open %(window)s.")
                                 % {"window": local_window(opens, closes)})
+        if not write:
+            return attendance
         attendance = _record_in(signup, attendance, at=now, method=Attendance.Method.QR, reason="", actor=actor)
     else:
         if attendance is None or attendance.checked_in_at is None:
@@ -204,6 +214,8 @@ def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime) 
         if not opens <= now <= closes:
             raise OutsideWindow(_("Check-out for this shift is open until %(closes)s.")
                                 % {"closes": local_time(closes)})
+        if not write:
+            return attendance
         attendance = _record_out(attendance, at=now, method=Attendance.Method.QR, reason="", actor=actor)
     return attendance
 

@@ -15,5 +15,7 @@ urlpatterns = [
     path("regions/", include("yigong.regions.urls")),
     path("projects/", include("yigong.projects.urls")),
     path("activities/", include("yigong.activities.urls")),
+    path("attendance/", include("yigong.attendance.urls")),
+    path("c/", include("yigong.attendance.urls_scan")),  # short: the URL a check-in QR code carries
     path("", include("yigong.core.urls")),
 ]
