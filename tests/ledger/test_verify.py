@@ -133,3 +133,20 @@ def test_verify_walks_in_chunks_across_passes(chain, monkeypatch):
 
     monkeypatch.setattr(verify, "CHUNK", 2)
     assert verify_all().intact
+
+
+def test_an_entry_created_with_the_orm_instead_of_append_entry_is_detected(world, carol, chain):
+    from datetime import date
+
+    from django.utils import timezone
+
+    rogue = LedgerEntry.objects.create(
+        district_code="440307", volunteer=carol, registration_number=carol.registration_number,
+        organization=world.station_a, organization_name="x", activity_title="x", service_date=date(2026, 1, 1),
+        minutes=600, source="manual", recorded_at=timezone.now(), prev_hash=chain[-1].hash, hash="e" * 64,
+    )
+    report = verify_all()
+    messages = [p.message for p in report.problems if p.entry_id == rogue.pk]
+    assert any("no position in the chain" in m for m in messages)
+    assert any("altered" in m for m in messages)
+    assert any("comes after the head" in m for m in messages)

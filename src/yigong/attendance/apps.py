@@ -14,8 +14,9 @@ class AttendanceConfig(AppConfig):
 
 
 def _export_attendance(volunteer) -> dict:
-    """Check-ins, check-outs and ratings, for the volunteer's personal-data download."""
-    from yigong.attendance.models import ActivityRating, Attendance, ServiceRating
+    """Check-ins, check-outs and the activity ratings given, for the volunteer's personal-data download
+    (service records and ratings received are in the archive's section)."""
+    from yigong.attendance.models import ActivityRating, Attendance
 
     def iso(value):
         return value.isoformat() if value else None
@@ -26,10 +27,6 @@ def _export_attendance(volunteer) -> dict:
              "checked_out_at": iso(a.checked_out_at), "check_out_method": a.check_out_method,
              "minutes_entered_by_organizer": a.manual_minutes, "reason": a.manual_reason}
             for a in Attendance.objects.filter(volunteer=volunteer).order_by("id")
-        ],
-        "ratings_received": [
-            {"shift": r.signup.shift_id, "stars": r.stars, "comment": r.comment, "rated_at": iso(r.rated_at)}
-            for r in ServiceRating.objects.filter(volunteer=volunteer).select_related("signup").order_by("id")
         ],
         "activity_ratings_given": [
             {"activity": r.activity.title, "stars": r.stars, "comment": r.comment, "rated_at": iso(r.rated_at)}

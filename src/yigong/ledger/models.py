@@ -33,7 +33,9 @@ class LedgerEntry(models.Model):
         CORRECTION = "correction", _("correction")
 
     district_code = models.CharField(max_length=6)  # the chain (and shard) this entry belongs to
-    seq = models.PositiveBigIntegerField(_("position in the chain"))  # 1, 2, 3… per district chain
+    # 1, 2, 3 … per district chain, set by ledger.services.append_entry (hashed; an entry without it was
+    # not appended by the application and fails `ledger_verify`).
+    seq = models.PositiveBigIntegerField(_("position in the chain"), null=True, editable=False)
     volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT,
                                   related_name="ledger_entries")
     registration_number = models.CharField(max_length=20)  # kept after withdrawal (pseudonymized)

@@ -70,7 +70,10 @@ class _Walk:
             before = f"entry #{r.last_id}" if r.last_id is not None else "the start of the chain"
             self.problem(entry_id, f"does not follow {before} (prev_hash mismatch): an entry between "
                                    f"them was removed or inserted, or {before} was rewritten")
-        if row["seq"] != self.expected_seq:
+        if row["seq"] is None:
+            self.problem(entry_id, "has no position in the chain: not appended by the application")
+            self.expected_seq += 1
+        elif row["seq"] != self.expected_seq:
             if row["seq"] > self.expected_seq:
                 gap = row["seq"] - self.expected_seq
                 self.problem(entry_id, f"is at position {row['seq']}, expected {self.expected_seq}: "
@@ -78,7 +81,8 @@ class _Walk:
             else:
                 self.problem(entry_id, f"is at position {row['seq']}, expected {self.expected_seq}: "
                                        "inserted behind the application's back or position altered")
-        self.expected_seq = max(self.expected_seq, row["seq"]) + 1
+        if row["seq"] is not None:
+            self.expected_seq = max(self.expected_seq, row["seq"]) + 1
         r.entries += 1
         r.last_id = entry_id
         r.last_hash = row["hash"]

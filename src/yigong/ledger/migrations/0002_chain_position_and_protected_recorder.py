@@ -1,7 +1,4 @@
-"""Each entry's position in its district chain (hashed, unique per chain), and the recorder is protected.
-
-No ledger entries exist before this migration in any release, so the one-off default is never used.
-"""
+"""Each entry's position in its district chain (hashed, unique per chain), and the recorder is protected."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -19,8 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="ledgerentry",
             name="seq",
-            field=models.PositiveBigIntegerField(default=0, verbose_name="position in the chain"),
-            preserve_default=False,
+            field=models.PositiveBigIntegerField(editable=False, null=True, verbose_name="position in the chain"),
         ),
         migrations.AlterField(
             model_name="ledgerentry",
