@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -493,20 +494,27 @@ def _mark_no_shows(actor, signups: list[SignUp], now: datetime) -> list[int]:
 
 def _notify_hours(entry: LedgerEntry) -> None:
     from yigong.notifications.models import Notification
-    from yigong.notifications.services import notify
+    from yigong.notifications.services import in_language_of, notify
 
     user = entry.volunteer.user
     if user is None:
         return
-    with translation.override(user.preferred_language):
+    with in_language_of(user):
         notify(
-            user=user, kind=Notification.Kind.HOURS_CONFIRMED,
+            user=user, kind=Notification.Kind.HOURS_CONFIRMED, url=_archive_url(),
             title=_("Your service hours were confirmed"),
             body=_("%(activity)s, %(date)s: %(hours)s confirmed by %(organization)s.") % {
                 "activity": entry.activity_title, "date": entry.service_date.isoformat(),
                 "hours": format_minutes(entry.minutes), "organization": entry.organization_name},
             key=f"hours_confirmed:signup:{entry.signup_id}",
         )
+
+
+def _archive_url() -> str:
+    try:
+        return reverse("archive:mine")
+    except NoReverseMatch:
+        return ""
 
 
 # ---------------------------------------------------------------- ratings

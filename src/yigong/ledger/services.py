@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone, translation
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yigong.core import audit
@@ -180,17 +181,24 @@ def correct_entry(
 
 def _notify_correction(original: LedgerEntry, before: int, after: int, reason: str) -> None:
     from yigong.notifications.models import Notification
-    from yigong.notifications.services import notify
+    from yigong.notifications.services import in_language_of, notify
 
     user = original.volunteer.user
     if user is None:
         return
-    with translation.override(user.preferred_language):
+    with in_language_of(user):
         notify(
-            user=user, kind=Notification.Kind.GENERAL,
+            user=user, kind=Notification.Kind.GENERAL, url=_archive_url(),
             title=_("Your service record was corrected"),
             body=_("%(activity)s on %(date)s: %(before)d → %(after)d minutes. Reason: %(reason)s") % {
                 "activity": original.activity_title, "date": original.service_date.isoformat(),
                 "before": before, "after": after, "reason": reason,
             },
         )
+
+
+def _archive_url() -> str:
+    try:
+        return reverse("archive:mine")
+    except NoReverseMatch:
+        return ""
