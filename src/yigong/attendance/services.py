@@ -26,6 +26,7 @@ from yigong.attendance.tokens import (
 )
 from yigong.core import audit, settings_store
 from yigong.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from yigong.core.models import DistrictSetting
 from yigong.ledger.models import LedgerEntry
 from yigong.ledger.services import append_entry
 from yigong.organizations.permissions import can_manage
@@ -78,10 +79,15 @@ def _clean_reason(reason: str | None, *, field: str = "reason") -> str:
     return text
 
 
+def _district_settings(*keys: str) -> list:
+    """Several district settings in one query (settings_store.get reads one per query)."""
+    stored = dict(DistrictSetting.objects.filter(key__in=keys).values_list("key", "value"))
+    return [stored.get(key, settings_store.DEFAULTS[key]) for key in keys]
+
+
 def _window(shift: Shift) -> tuple[datetime, datetime]:
-    early = timedelta(minutes=settings_store.get("checkin_early_minutes"))
-    late = timedelta(minutes=settings_store.get("checkin_late_minutes"))
-    return shift.starts_at - early, shift.ends_at + late
+    early, late = _district_settings("checkin_early_minutes", "checkin_late_minutes")
+    return shift.starts_at - timedelta(minutes=early), shift.ends_at + timedelta(minutes=late)
 
 
 def _require_staff(actor, shift: Shift) -> None:
@@ -133,14 +139,12 @@ def _when(at: datetime | None, shift: Shift, now: datetime, field: str) -> datet
 # ---------------------------------------------------------------- check-in and check-out by QR
 
 
-@transaction.atomic
 def check_in(*, actor, token: str, shift_id: int | None = None, now: datetime | None = None) -> Attendance:
     """The volunteer scanned the check-in QR code and tapped to confirm."""
     now = now or timezone.now()
     return _scan(actor=actor, payload=read_token(token, action=Action.IN, now=now), shift_id=shift_id, now=now)
 
 
-@transaction.atomic
 def check_out(*, actor, token: str, shift_id: int | None = None, now: datetime | None = None) -> Attendance:
     """The volunteer scanned the check-out QR code and tapped to confirm."""
     now = now or timezone.now()
@@ -161,11 +165,13 @@ def check_scan(*, actor, token: str, action: Action | str, now: datetime | None 
     """Every check of a scan, without writing: what the check-in page shows before the tap."""
     now = now or timezone.now()
     payload = read_token(token, action=action, now=now)
-    attendance = _scan(actor=actor, payload=payload, shift_id=None, now=now, write=False)
-    return shift_of_token(payload), attendance
+    shift, signup_id, in_window = _prepare_scan(actor=actor, payload=payload, shift_id=None, now=now)
+    signup = SignUp.objects.select_related("shift__activity__organization").get(pk=signup_id)
+    return shift, _checked_scan(signup, payload.action, in_window)
 
 
-def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime, write: bool = True) -> Attendance | None:
+def _prepare_scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime) -> tuple[Shift, int, bool]:
+    """The reads of a scan, outside the write transaction (on SQLite it holds the one write lock)."""
     volunteer = _volunteer_of(actor)
     if shift_id is not None and shift_id != payload.shift_id:
         raise TokenInvalid(_("This QR code belongs to another shift."))
@@ -190,35 +196,46 @@ def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime, 
                    "yours": local_window(other.starts_at, other.ends_at)}
             )
         raise NotSignedUp()
-    signup = _lock_signup(signup_id) if write else SignUp.objects.select_related("shift__activity").get(pk=signup_id)
-    if signup.status != SignUp.Status.APPROVED:  # cancelled while we waited for the lock
+    opens, closes = _window(shift)
+    return shift, signup_id, opens <= now <= closes
+
+
+def _checked_scan(signup: SignUp, action: Action, in_window: bool) -> Attendance | None:
+    """The checks that must see the latest data (run after the sign-up is locked for a write)."""
+    if signup.status != SignUp.Status.APPROVED:  # cancelled meanwhile
         raise NotSignedUp()
+    shift = signup.shift
     _require_unconfirmed(shift)
     attendance = Attendance.objects.filter(signup=signup).first()
-    opens, closes = _window(shift)
-    if payload.action == Action.IN:
+    opens, closes = _window(shift) if not in_window else (None, None)
+    if action == Action.IN:
         if attendance is not None and attendance.checked_in_at is not None:
             raise AlreadyCheckedIn(_("You already checked in at %(time)s.")
                                    % {"time": local_time(attendance.checked_in_at)})
-        if not opens <= now <= closes:
+        if not in_window:
             raise OutsideWindow(_("Check-in for this shift is open %(window)s.")
                                 % {"window": local_window(opens, closes)})
-        if not write:
-            return attendance
-        attendance = _record_in(signup, attendance, at=now, method=Attendance.Method.QR, reason="", actor=actor)
     else:
         if attendance is None or attendance.checked_in_at is None:
             raise NotCheckedIn(_("You have not checked in to this shift. Ask the organizer to check you in."))
         if attendance.checked_out_at is not None:
             raise AlreadyCheckedOut(_("You already checked out at %(time)s.")
                                     % {"time": local_time(attendance.checked_out_at)})
-        if not opens <= now <= closes:
+        if not in_window:
             raise OutsideWindow(_("Check-out for this shift is open until %(closes)s.")
                                 % {"closes": local_time(closes)})
-        if not write:
-            return attendance
-        attendance = _record_out(attendance, at=now, method=Attendance.Method.QR, reason="", actor=actor)
     return attendance
+
+
+def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime) -> Attendance:
+    _shift, signup_id, in_window = _prepare_scan(actor=actor, payload=payload, shift_id=shift_id, now=now)
+    with transaction.atomic():
+        signup = _lock_signup(signup_id)
+        attendance = _checked_scan(signup, payload.action, in_window)
+        if payload.action == Action.IN:
+            return _record_in(signup, attendance, at=now, method=Attendance.Method.QR, reason="", actor=actor)
+        attendance.signup = signup
+        return _record_out(attendance, at=now, method=Attendance.Method.QR, reason="", actor=actor)
 
 
 def _record_in(signup: SignUp, attendance: Attendance | None, *, at, method, reason, actor) -> Attendance:

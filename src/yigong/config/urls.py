@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +21,8 @@ urlpatterns = [
     path("c/", include("yigong.attendance.urls_scan")),  # short: the URL a check-in QR code carries
     path("", include("yigong.core.urls")),
 ]
+
+if os.environ.get("YIGONG_BENCH") == "1":  # bench/: a bare Django view to compare throughput against
+    from django.http import HttpResponse
+
+    urlpatterns.insert(0, path("bench/bare", lambda request: HttpResponse(b"ok", content_type="text/plain")))
