@@ -1,6 +1,6 @@
 import pytest
 
-from attendance.factories import local, make_shift, make_volunteer, make_world, sign_up
+from tests.attendance.factories import local, make_shift, make_volunteer, make_world, sign_up
 
 
 @pytest.fixture

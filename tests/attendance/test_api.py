@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from attendance.factories import make_shift, sign_up
+from tests.attendance.factories import make_shift, sign_up
 from yigong.accounts.models import ApiToken
 from yigong.attendance import services
 from yigong.attendance.models import Attendance

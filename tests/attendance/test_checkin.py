@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import close_old_connections, connection
 
-from attendance.factories import local, make_shift, make_volunteer, sign_up
+from tests.attendance.factories import local, make_shift, make_volunteer, sign_up
 from yigong.activities.models import SignUp
 from yigong.attendance import services
 from yigong.attendance.models import Attendance
@@ -159,7 +159,7 @@ def _race(n, work):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_check_ins_with_the_same_token_make_one_row():
-    from attendance.factories import make_world
+    from tests.attendance.factories import make_world
 
     world = make_world()
     shift = make_shift(world, START)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import close_old_connections, connection
 
-from attendance.factories import local, make_shift, make_volunteer, make_world, sign_up
+from tests.attendance.factories import local, make_shift, make_volunteer, make_world, sign_up
 from yigong.activities.models import SignUp
 from yigong.attendance import services
 from yigong.attendance.models import ShiftConfirmation

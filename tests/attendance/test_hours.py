@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from attendance.factories import local
+from tests.attendance.factories import local
 from yigong.attendance.hours import counted_interval
 
 START, END = local(2026, 11, 28, 9, 0), local(2026, 11, 28, 12, 0)

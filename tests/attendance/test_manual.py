@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from attendance.factories import local
+from tests.attendance.factories import local
 from yigong.attendance import services
 from yigong.attendance.models import Attendance
 from yigong.core.errors import NotAllowed, ValidationFailed
@@ -71,7 +71,7 @@ def test_staff_of_the_street_above_can_check_in_by_hand(world, carol_signup):
 
 
 def test_a_volunteer_cannot_check_someone_in_by_hand(world, carol, dave, shift):
-    from attendance.factories import sign_up
+    from tests.attendance.factories import sign_up
 
     signup = sign_up(shift, dave)
     with pytest.raises(NotAllowed):
@@ -99,7 +99,7 @@ def test_entered_minutes_are_kept_with_reason_and_can_be_removed(world, carol_si
 
 
 def test_check_out_everyone_still_present_at_the_shift_end(world, carol, dave, shift, carol_signup):
-    from attendance.factories import sign_up
+    from tests.attendance.factories import sign_up
 
     dave_signup = sign_up(shift, dave)
     for signup in (carol_signup, dave_signup):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance.factories import make_shift, make_user, make_volunteer, sign_up
+from tests.attendance.factories import make_shift, make_user, make_volunteer, sign_up
 from yigong.attendance import services
 from yigong.attendance.models import Attendance, ShiftConfirmation
 from yigong.attendance.tokens import make_token

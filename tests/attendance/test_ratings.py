@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from attendance.factories import local
+from tests.attendance.factories import local
 from yigong.attendance import services
 from yigong.attendance.models import ActivityRating, ServiceRating
 from yigong.core.errors import NotAllowed, ValidationFailed

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 
-from attendance.factories import local, make_shift
+from tests.attendance.factories import local, make_shift
 from yigong.attendance import services
 from yigong.attendance.tokens import (
     Action,

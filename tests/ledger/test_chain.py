@@ -6,10 +6,10 @@ import threading
 from datetime import date
 
 import pytest
-from attendance.factories import make_volunteer, make_world
 from django.db import close_old_connections, connection
 
-from ledger.helpers import add_entry
+from tests.attendance.factories import make_volunteer, make_world
+from tests.ledger.helpers import add_entry
 from yigong.ledger.chain import GENESIS_HASH, canonical_json, entry_hash, fields_of
 from yigong.ledger.models import AppendOnlyError, LedgerEntry, LedgerHead
 from yigong.ledger.services import append_entry

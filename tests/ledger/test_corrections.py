@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ledger.helpers import add_entry
+from tests.ledger.helpers import add_entry
 from yigong.core.errors import Conflict, NotAllowed, ValidationFailed
 from yigong.core.models import AuditEvent
 from yigong.ledger import selectors

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from ledger.helpers import add_entry
+from tests.ledger.helpers import add_entry
 from yigong.ledger.models import LedgerEntry, LedgerHead
 from yigong.ledger.services import correct_entry
 from yigong.ledger.verify import verify_all
