@@ -500,10 +500,8 @@ def confirm_shift_hours(*, actor, shift: Shift | int, now: datetime | None = Non
 
 
 def _mark_no_shows(actor, signups: list[SignUp], now: datetime) -> list[int]:
-    try:
-        from yigong.activities.services import mark_no_show
-    except ImportError:  # the sign-up services are not installed: leave the sign-ups as they are
-        return []
+    from yigong.activities.services import mark_no_show
+
     for signup in signups:
         mark_no_show(actor=actor, signup=signup, now=now)
     return [s.pk for s in signups]

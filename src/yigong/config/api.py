@@ -107,6 +107,7 @@ def _register_routers() -> None:
 
     api.add_router("", activities_router)
     api.add_router("/projects", projects_router)
+
     from yigong.attendance.api import router as attendance_router
 
     api.add_router("", attendance_router)
