@@ -1,4 +1,4 @@
-"""The `yigong` command: serve, demo, manage (a public contract; see README).
+"""The `yigong` command: serve, demo, manage, ledger (a public contract; see README).
 
 Exit codes: 0 success, 1 the command could not do its work (one line says why), 2 bad arguments
 or configuration (one line says which), 130 interrupted before serving began.
@@ -97,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     manage.add_argument("args", nargs=argparse.REMAINDER, metavar="COMMAND [ARGS…]",
                         help="the management command and its arguments")
+
+    ledger = sub.add_parser("ledger", help="check the service-hour ledger (yigong ledger verify)",
+                            description="Tools for the hash-chained service-hour ledger.")
+    ledger_actions = ledger.add_subparsers(dest="ledger_action", metavar="ACTION", parser_class=_Parser)
+    ledger_actions.required = True
+    verify = ledger_actions.add_parser(
+        "verify", help="walk every district chain; exit 1 naming entries altered, removed or inserted",
+        description="Walk each district's hash chain of service records in order. Prints a summary when "
+                    "intact; exits 1 naming every entry that was altered, removed or inserted behind "
+                    "the application's back.",
+    )
+    verify.add_argument("--district", default="", help="check only this district's chain (its code)")
     return parser
 
 
@@ -227,10 +239,27 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_ledger(args) -> int:
+    """`yigong ledger verify`: the ledger_verify management command; its exit code is ours."""
+    _setup_django()
+    from django.core.management import CommandError, call_command
+    from django.db import DatabaseError
+
+    try:
+        call_command("ledger_verify", district=args.district)
+    except CommandError as exc:
+        print(f"yigong ledger verify: {exc}", file=sys.stderr)
+        return exc.returncode
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CommandFailed(f"cannot read the ledger ({_describe_database()}): {first_line}") from exc
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"serve": cmd_serve, "demo": cmd_demo, "manage": cmd_manage}[args.command]
+    handler = {"serve": cmd_serve, "demo": cmd_demo, "manage": cmd_manage, "ledger": cmd_ledger}[args.command]
     try:
         return handler(args)
     except CommandFailed as exc:
