@@ -241,13 +241,14 @@ def _scan(*, actor, payload: TokenPayload, shift_id: int | None, now: datetime) 
 def _record_in(signup: SignUp, attendance: Attendance | None, *, at, method, reason, actor) -> Attendance:
     if attendance is None:
         try:
-            with transaction.atomic():
-                attendance = Attendance.objects.create(
-                    signup=signup, shift_id=signup.shift_id, volunteer_id=signup.volunteer_id,
-                    checked_in_at=at, check_in_method=method, check_in_reason=reason,
-                    recorded_by=actor if method == Attendance.Method.MANUAL else None,
-                )
-        except IntegrityError:  # a simultaneous check-in won (only possible without the row lock)
+            attendance = Attendance.objects.create(
+                signup=signup, shift_id=signup.shift_id, volunteer_id=signup.volunteer_id,
+                checked_in_at=at, check_in_method=method, check_in_reason=reason,
+                recorded_by=actor if method == Attendance.Method.MANUAL else None,
+            )
+        except IntegrityError:
+            # A simultaneous check-in won (only possible without the row lock). No savepoint needed:
+            # the error leaves the caller's transaction, which rolls back.
             raise AlreadyCheckedIn(_("You already checked in.")) from None
     else:
         attendance.checked_in_at, attendance.check_in_method, attendance.check_in_reason = at, method, reason
