@@ -104,6 +104,8 @@ def test_manual_check_in_with_reason_returns_the_updated_row_and_summary(client,
     assert f'id="signup-{carol_live.pk}"' in html
     assert 'id="board-summary"' in html
     assert "hx-swap-oob" in html
+    # Out-of-band parts travel in a <template>: after a <tr> the HTML parser would drop their forms.
+    assert html.index("<template>") < html.index('id="board-summary"') < html.index('id="confirm"')
     assert Attendance.objects.get().check_in_reason == "手机没电"
 
 

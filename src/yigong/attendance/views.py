@@ -57,7 +57,7 @@ def _row_response(request, shift, signup_id: int, *, forms=None, error: str = ""
         raise Http404
     return render(request, "attendance/_board_row.html", {
         "shift": shift, "board": board, "line": line, "rating": board.ratings.get(signup_id),
-        "forms": forms or {}, "row_error": error, "oob": True,
+        "forms": forms or {}, "row_error": error, "oob": True, "now": timezone.now(),
     }, status=status)
 
 
