@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "yigong.ledger",
     "yigong.notifications",
     "yigong.archive",
+    "yigong.demo",
 ]
 
 MIDDLEWARE = [
