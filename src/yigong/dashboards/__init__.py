@@ -1,0 +1,1 @@
+"""District figures over the ledger (selectors only; no models)."""
