@@ -107,3 +107,13 @@ def test_command_reports_what_it_wrote_and_refuses_entries_without_volunteers():
     assert "10 ledger entries" in out.getvalue()
     with pytest.raises(CommandError, match="need at least one volunteer"):
         call_command("seed_scale", "--volunteers", "0", "--entries", "5", verbosity=0)
+
+
+def test_yigong_seed_command_adds_data_and_explains_a_refusal(capsys):
+    from yigong.cli import main
+
+    assert main(["seed", "--volunteers", "3", "--organizations", "2", "--activities", "1", "--entries", "4"]) == 0
+    assert LedgerEntry.objects.count() == 4
+    assert verify_all().intact
+    assert main(["seed", "--volunteers", "0", "--activities", "0", "--entries", "3"]) == 1
+    assert "need at least one volunteer" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The `yigong` command: serve, demo, manage, ledger (a public contract; see README).
+"""The `yigong` command: serve, demo, seed, manage, ledger (a public contract; see README).
 
 Exit codes: 0 success, 1 the command could not do its work (one line says why), 2 bad arguments
 or configuration (one line says which), 130 interrupted before serving began.
@@ -54,6 +54,10 @@ def _seed(value: str) -> int:
     return _whole(value, low=0, what="the seed")
 
 
+def _count(value: str) -> int:
+    return _whole(value, low=0, what="the number")
+
+
 def _volunteers(value: str) -> int:
     return _whole(value, low=0, high=MAX_DEMO_VOLUNTEERS, what="the number of volunteers")
 
@@ -89,6 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="random seed; the same seed gives the same district (default 2010)")
     demo.add_argument("--volunteers", type=_volunteers, default=2000,
                       help=f"number of generated volunteers, 0–{MAX_DEMO_VOLUNTEERS} (default 2000)")
+
+    seed = sub.add_parser(
+        "seed", help="add city-scale benchmark data (bulk inserts, a ledger chain that verifies)",
+        description="Add volunteers, organizations, activities and confirmed ledger entries quickly and "
+                    "reproducibly, for benchmarks (bench/, docs/PERFORMANCE.md). Adds to what is there.",
+    )
+    seed.add_argument("--volunteers", type=_count, default=100_000, help="volunteers (default 100000)")
+    seed.add_argument("--organizations", type=_count, default=1_000, help="organizations (default 1000)")
+    seed.add_argument("--activities", type=_count, default=20_000, help="activities (default 20000)")
+    seed.add_argument("--entries", type=_count, default=1_000_000, help="ledger entries (default 1000000)")
+    seed.add_argument("--seed", type=_seed, default=2010, help="random seed (default 2010)")
 
     manage = sub.add_parser(
         "manage", help="run a Django management command (e.g. createsuperuser, load_regions FILE)",
@@ -231,6 +246,19 @@ def cmd_serve(args) -> int:
     return 0  # not reached
 
 
+def cmd_seed(args) -> int:
+    _setup_django()
+    _migrate()
+    from django.core.management import CommandError, call_command
+
+    try:
+        call_command("seed_scale", volunteers=args.volunteers, organizations=args.organizations,
+                     activities=args.activities, entries=args.entries, seed=args.seed)
+    except CommandError as exc:
+        raise CommandFailed(str(exc)) from None
+    return 0
+
+
 def cmd_manage(args) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -259,7 +287,8 @@ def cmd_ledger(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"serve": cmd_serve, "demo": cmd_demo, "manage": cmd_manage, "ledger": cmd_ledger}[args.command]
+    handler = {"serve": cmd_serve, "demo": cmd_demo, "seed": cmd_seed, "manage": cmd_manage,
+               "ledger": cmd_ledger}[args.command]
     try:
         return handler(args)
     except CommandFailed as exc:
