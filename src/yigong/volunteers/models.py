@@ -78,6 +78,7 @@ class VolunteerQuerySet(models.QuerySet):
         """Volunteers who belong to (or applied to) an organization in the subtrees at `paths`,
         or whose home community lies in the region of one of those organizations."""
         from yigong.organizations.models import Membership, Organization
+        from yigong.regions.models import Region
 
         if not paths:
             return self.none()
@@ -85,11 +86,16 @@ class VolunteerQuerySet(models.QuerySet):
         member_users = Membership.objects.filter(
             organization__in=orgs, status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING],
         ).values("user_id")
+        scope = Q(user_id__in=member_users)
         region_paths = set(orgs.filter(region__isnull=False).values_list("region__path", flat=True))
-        region_q = Q()
-        for path in region_paths:
-            region_q |= Q(home_community__path__startswith=path)
-        return self.filter(Q(user_id__in=member_users) | region_q)
+        if region_paths:
+            # Communities as an id subquery (not a join on the path): both sides of the OR then use an
+            # index, instead of a scan of every volunteer (211 ms → 5 ms at 100k volunteers, PERFORMANCE.md).
+            region_q = Q()
+            for path in region_paths:
+                region_q |= Q(path__startswith=path)
+            scope |= Q(home_community_id__in=Region.objects.filter(region_q).values("pk"))
+        return self.filter(scope)
 
 
 class Volunteer(TimeStamped):
