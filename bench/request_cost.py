@@ -31,7 +31,7 @@ def prepare(n_signups: int, n_checkins: int) -> dict:
     """Pick a volunteer with service records, make a staff user of a team, volunteers to sign up and
     to check in on a live shift. Returns what the requests need."""
     from django.db import transaction
-    from django.db.models import Count, F
+    from django.db.models import Count, Exists, F, OuterRef
     from django.utils import timezone
     from yigong.attendance.tokens import make_token
 
@@ -59,10 +59,10 @@ def prepare(n_signups: int, n_checkins: int) -> dict:
                                           shift__activity__status=Activity.Status.PUBLISHED)
                  .order_by("id").values_list("id", "shift_id", "places", "approved", "position_id")[: 2 * n_signups])
     free = [s for s in slots for _ in range(min(3, s[2] - s[3]))]
-    busy = set(SignUp.objects.values_list("volunteer_id", flat=True).distinct()[:100_000])
-    spare = [v for v in Volunteer.objects.exclude(pk=volunteer.pk).filter(user__isnull=False)
-             .select_related("user").order_by("-id")[: 3 * (2 * n_signups + n_checkins) + 10]
-             if v.pk not in busy]
+    # Volunteers with no sign-up at all (earlier runs used some): no overlap, no "already signed up".
+    spare = list(Volunteer.objects.exclude(pk=volunteer.pk).filter(user__isnull=False)
+                 .exclude(Exists(SignUp.objects.filter(volunteer=OuterRef("pk"))))
+                 .select_related("user").order_by("-id")[: 2 * n_signups + n_checkins])
     signers = spare[: 2 * n_signups]
     checkers = spare[2 * n_signups: 2 * n_signups + n_checkins]
     with transaction.atomic():
