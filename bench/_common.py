@@ -80,7 +80,10 @@ def stop_server(server: subprocess.Popen) -> None:
 
 def server_cpu_seconds(server: subprocess.Popen) -> float:
     """User + system CPU of the server's master and all its workers (psutil)."""
-    import psutil
+    try:
+        import psutil
+    except ImportError:
+        raise SystemExit("bench/ needs psutil: pip install psutil (bench environment only)") from None
 
     total = 0.0
     try:
