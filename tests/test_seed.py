@@ -8,13 +8,13 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from yigong.ledger.verify import verify_all
 
 from yigong.activities.models import Activity, ShiftSlot
 from yigong.core import crypto
 from yigong.dashboards.selectors import street_month_figures
 from yigong.demo.scale import seed_scale
 from yigong.ledger.models import LedgerEntry, LedgerHead
+from yigong.ledger.verify import verify_all
 from yigong.organizations.models import Membership, Organization
 from yigong.volunteers.models import RegistrationCounter, Volunteer
 
