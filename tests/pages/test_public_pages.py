@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 PUBLIC_PAGES = [
-    "core:home", "core:privacy", "core:privacy-children", "core:find", "core:my-shifts",
+    "core:home", "core:privacy", "core:privacy-children", "activities:finder",
     "core:check-in", "core:verify", "core:request-volunteers", "accounts:login",
     "volunteers:register", "volunteers:join",
 ]
@@ -83,7 +83,7 @@ def test_privacy_notices_show_their_versions_in_both_languages(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["core:find", "core:my-shifts", "core:check-in", "core:verify"])
+@pytest.mark.parametrize("name", ["core:check-in", "core:verify"])
 def test_placeholder_pages_say_honestly_that_they_are_not_there_yet(client, name):
     html = client.get(reverse(name)).content.decode()
     assert "尚未开放" in html
@@ -91,9 +91,18 @@ def test_placeholder_pages_say_honestly_that_they_are_not_there_yet(client, name
 
 @pytest.mark.django_db
 def test_bottom_bar_marks_the_current_place(client):
-    html = client.get(reverse("core:find")).content.decode()
+    html = client.get(reverse("activities:finder")).content.decode()
     bar = html[html.index('class="bottombar"'):]
-    assert re.search(r'href="/find/" class="place is-current" aria-current="page"', bar)
+    finder = re.escape(reverse("activities:finder"))
+    assert re.search(rf'href="{finder}" class="place is-current" aria-current="page"', bar)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("old", "new"), [("core:find", "activities:finder"), ("core:my-shifts", "activities:my-shifts")])
+def test_old_places_lead_to_the_real_pages(client, old, new):
+    response = client.get(reverse(old))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(new)
 
 
 @pytest.mark.django_db

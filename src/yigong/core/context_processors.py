@@ -3,8 +3,9 @@ from django.utils.functional import SimpleLazyObject
 
 # Which place of the volunteer's bar (or the staff console) a page belongs to.
 _PLACES = {
-    "core:find": "find",
-    "core:my-shifts": "shifts",
+    "activities:finder": "find",
+    "activities:detail": "find",
+    "activities:my-shifts": "shifts",
     "core:check-in": "checkin",
     "volunteers:me": "me",
     "volunteers:registered": "me",

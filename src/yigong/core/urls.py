@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from yigong.core import views
 
@@ -7,9 +8,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/children/", views.privacy_children, name="privacy-children"),
+    # Old short addresses of places that are real now (links in messages already sent use them).
+    path("find/", RedirectView.as_view(pattern_name="activities:finder"), name="find"),
+    path("shifts/", RedirectView.as_view(pattern_name="activities:my-shifts"), name="my-shifts"),
     # Placeholders for places that later releases build (the volunteer's bar links to them now).
-    path("find/", views.placeholder, {"place": "find"}, name="find"),
-    path("shifts/", views.placeholder, {"place": "shifts"}, name="my-shifts"),
     path("check-in/", views.placeholder, {"place": "checkin"}, name="check-in"),
     path("verify/", views.placeholder, {"place": "verify"}, name="verify"),
     path("request-volunteers/", views.placeholder, {"place": "units"}, name="request-volunteers"),

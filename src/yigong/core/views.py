@@ -28,12 +28,6 @@ def privacy_children(request):
 
 # Places that later releases fill in. Each says honestly what is not there yet.
 PLACEHOLDERS = {
-    "find": (_("Find activities"), _(
-        "Searching for activities and signing up for shifts arrive with the next release of the "
-        "platform (the service loop). Until then, join a team or station: its staff will contact you.")),
-    "shifts": (_("My shifts"), _(
-        "Your upcoming shifts, sign-ups and waitlist places will be listed here once activities "
-        "and sign-ups open in the next release.")),
     "checkin": (_("Check in"), _(
         "Checking in and out by scanning the QR code at an activity arrives with the next release. "
         "Your service hours will then be recorded from your check-in and check-out.")),
