@@ -88,3 +88,26 @@ def test_demo_activity_detail_in_the_api_shows_shifts_and_places_left(demo, clie
     for slot in ShiftSlot.objects.filter(shift_id=shift["id"]):
         assert slots[slot.position_id]["places_left"] == slot.places - slot.approved
     assert any(s["places_left"] < s["places"] for s in shift["slots"])
+
+
+def test_demo_past_shifts_are_confirmed_into_a_ledger_that_verifies(demo):
+    from yigong.attendance.models import Attendance, ShiftConfirmation
+    from yigong.ledger.models import LedgerEntry
+    from yigong.ledger.verify import verify_all
+
+    now = timezone.now()
+    volunteer = Volunteer.objects.get(user__username="volunteer")
+    mine = LedgerEntry.objects.filter(volunteer=volunteer)
+    assert mine.count() >= 5
+    assert Attendance.objects.filter(volunteer=volunteer, check_in_method="qr", check_out_method="qr").count() == mine.count()
+    past = Shift.objects.filter(ends_at__lt=now - timedelta(hours=1), signups__status__in=[
+        SignUp.Status.APPROVED, SignUp.Status.NO_SHOW]).distinct()
+    assert ShiftConfirmation.objects.filter(shift__in=past).count() == past.count()
+    assert SignUp.objects.filter(status=SignUp.Status.NO_SHOW).exists()
+    # Today's shift is still open for check-in: nothing confirmed yet.
+    running = SignUp.objects.get(volunteer=volunteer, starts_at__lte=now + timedelta(hours=1), ends_at__gt=now)
+    assert not ShiftConfirmation.objects.filter(shift=running.shift).exists()
+    report = verify_all()
+    assert report.chains
+    assert all(chain.intact for chain in report.chains)
+    assert sum(chain.entries for chain in report.chains) == LedgerEntry.objects.count()

@@ -83,7 +83,7 @@ def test_privacy_notices_show_their_versions_in_both_languages(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["core:check-in", "core:verify"])
+@pytest.mark.parametrize("name", ["core:verify"])
 def test_placeholder_pages_say_honestly_that_they_are_not_there_yet(client, name):
     html = client.get(reverse(name)).content.decode()
     assert "尚未开放" in html
@@ -121,3 +121,10 @@ def test_unknown_page_is_a_translated_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_check_in_place_explains_the_qr_code_and_lists_todays_shifts(client):
+    html = client.get(reverse("core:check-in")).content.decode()
+    assert "二维码" in html
+    assert "尚未开放" not in html

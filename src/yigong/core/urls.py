@@ -12,7 +12,7 @@ urlpatterns = [
     path("find/", RedirectView.as_view(pattern_name="activities:finder"), name="find"),
     path("shifts/", RedirectView.as_view(pattern_name="activities:my-shifts"), name="my-shifts"),
     # Placeholders for places that later releases build (the volunteer's bar links to them now).
-    path("check-in/", views.placeholder, {"place": "checkin"}, name="check-in"),
+    path("check-in/", views.check_in, name="check-in"),
     path("verify/", views.placeholder, {"place": "verify"}, name="verify"),
     path("request-volunteers/", views.placeholder, {"place": "units"}, name="request-volunteers"),
     path("healthz", views.healthz, name="healthz"),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yigong.core.selectors import district_figures
@@ -28,9 +29,6 @@ def privacy_children(request):
 
 # Places that later releases fill in. Each says honestly what is not there yet.
 PLACEHOLDERS = {
-    "checkin": (_("Check in"), _(
-        "Checking in and out by scanning the QR code at an activity arrives with the next release. "
-        "Your service hours will then be recorded from your check-in and check-out.")),
     "verify": (_("Verify a certificate"), _(
         "Schools, employers and League branches will be able to verify a volunteer's service "
         "certificate here by its code or QR code. Certificates are issued from a later release.")),
@@ -38,6 +36,26 @@ PLACEHOLDERS = {
         "Units that need volunteers will be able to send a request and agree a service plan here "
         "in a later release. Until then, please contact the volunteer federation of your street.")),
 }
+
+
+def check_in(request):
+    """The bar's "check in" place: how checking in works, and the volunteer's shifts today."""
+    from datetime import datetime, time, timedelta
+
+    from yigong.activities.eligibility import local_zone
+    from yigong.activities.models import SignUp
+
+    shifts = []
+    if request.user.is_authenticated:
+        zone = local_zone()
+        today = timezone.localtime(timezone.now(), zone).date()
+        start = datetime.combine(today, time(0), tzinfo=zone)
+        shifts = list(
+            SignUp.objects.filter(volunteer__user=request.user, status=SignUp.Status.APPROVED,
+                                  starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
+            .select_related("shift__activity__organization", "slot__position").order_by("starts_at")
+        )
+    return render(request, "core/check_in.html", {"signups": shifts})
 
 
 def placeholder(request, *, place: str):

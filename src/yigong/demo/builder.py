@@ -15,7 +15,15 @@ from typing import TextIO
 from django.db import transaction
 
 from yigong.core import audit
-from yigong.demo import activities, logins, memberships, organizations, regions, volunteers
+from yigong.demo import (
+    activities,
+    attendance,
+    logins,
+    memberships,
+    organizations,
+    regions,
+    volunteers,
+)
 from yigong.demo.context import DEMO_PASSWORD, DemoContext, DemoLogin
 
 __all__ = ["DEMO_PASSWORD", "STEPS", "DemoLogin", "DemoResult", "build_demo", "database_is_empty", "demo_logins"]
@@ -28,6 +36,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("volunteers", volunteers.build),
     ("memberships", memberships.build),
     ("projects, activities, shifts and sign-ups", activities.build),
+    ("check-ins, confirmed hours and ratings", attendance.build),
 ]
 
 
