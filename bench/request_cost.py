@@ -33,10 +33,10 @@ def prepare(n_signups: int, n_checkins: int) -> dict:
     from django.db import transaction
     from django.db.models import Count, Exists, F, OuterRef
     from django.utils import timezone
-    from yigong.attendance.tokens import make_token
 
     from yigong.accounts.models import ApiToken, User
     from yigong.activities.models import Activity, Shift, ShiftSlot, SignUp
+    from yigong.attendance.tokens import make_token
     from yigong.ledger.models import LedgerEntry
     from yigong.organizations.models import Membership, Organization
     from yigong.volunteers.models import Volunteer
