@@ -92,6 +92,7 @@ def http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from yigong.accounts.api import router as accounts_router
     from yigong.archive.api import router as archive_router
+    from yigong.certificates.api import router as certificates_router
     from yigong.organizations.api import router as organizations_router
     from yigong.regions.api import router as regions_router
     from yigong.volunteers.api import router as volunteers_router
@@ -101,6 +102,7 @@ def _register_routers() -> None:
     api.add_router("/organizations", organizations_router)
     api.add_router("", volunteers_router)
     api.add_router("/me", archive_router)
+    api.add_router("", certificates_router)
 
     from yigong.activities.api import router as activities_router
     from yigong.projects.api import router as projects_router

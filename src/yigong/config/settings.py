@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "yigong.notifications",
     "yigong.archive",
     "yigong.demo",
+    "yigong.certificates",
 ]
 
 MIDDLEWARE = [

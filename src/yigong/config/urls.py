@@ -19,6 +19,7 @@ urlpatterns = [
     path("activities/", include("yigong.activities.urls")),
     path("attendance/", include("yigong.attendance.urls")),
     path("c/", include("yigong.attendance.urls_scan")),  # short: the URL a check-in QR code carries
+    path("", include("yigong.certificates.urls")),  # certificates/…, verify/<number>
     path("", include("yigong.core.urls")),
 ]
 
