@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from yigong.accounts.api import client_ip
@@ -101,7 +101,7 @@ def _request(request, volunteer: Volunteer, payload: CertificateRequestIn):
         period_end=payload.period_end, organization=org, person_in_charge=payload.person_in_charge,
         handler=payload.handler,
     )
-    return 201, [certificate_out(request, c, False) for c in issued]
+    return Status(201, [certificate_out(request, c, False) for c in issued])
 
 
 @router.post("/me/certificates", response={201: list[CertificateOut], 400: ErrorOut, 401: ErrorOut,
@@ -246,7 +246,7 @@ def file_correction(request, payload: CorrectionIn):
         organization=org, activity_title=payload.activity_title, service_date=payload.service_date,
         minutes=payload.minutes,
     )
-    return 201, correction_out(r)
+    return Status(201, correction_out(r))
 
 
 @router.get("/me/corrections", response={200: list[CorrectionOut], 401: ErrorOut, 404: ErrorOut}, auth=AUTH)

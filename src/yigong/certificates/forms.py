@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yigong.certificates.models import Certificate, CorrectionRequest
+from yigong.certificates.pdf import hours_text
 from yigong.certificates.services import EVIDENCE_MAX_BYTES, MAX_MINUTES_PER_RECORD
 
 
@@ -71,7 +72,7 @@ class CorrectionRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entry"].choices = [("", _("— choose a record —"))] + [
             (e.pk, f"{e.service_date:%Y-%m-%d} · {e.activity_title} · {e.organization_name} · "
-                   f"{e.current_minutes} min")
+                   f"{hours_text(e.current_minutes)}")
             for e in entries
         ]
         self.fields["organization"].choices = [("", _("— choose the organization —"))] + [

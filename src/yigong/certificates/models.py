@@ -86,6 +86,9 @@ class CertificateEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["certificate", "entry"], name="certificate_entry_once")]
         indexes = [models.Index(fields=["entry"])]
 
+    def __str__(self) -> str:
+        return f"{self.certificate_id}: {self.entry_id}"
+
 
 def _evidence_path(instance, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()[:8]

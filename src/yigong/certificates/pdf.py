@@ -140,6 +140,14 @@ def _title(kind: str) -> str:
     return _("Certificate of Volunteer Service")
 
 
+def _subtitle(kind: str) -> str:
+    if kind == Certificate.Kind.HOURS_PROOF:
+        return _("For Youth League membership, school credit and social practice")
+    if kind == Certificate.Kind.DISTRICT:
+        return _("District summary of confirmed service hours")
+    return _("Issued by the organization that recorded the service")
+
+
 def _statement(cert: Certificate, content: dict, doc: dict) -> str:
     v = content["volunteer"]
     data = {
@@ -202,7 +210,7 @@ def render(cert: Certificate, *, base_url: str) -> bytes:
     ))
     story.append(HRFlowable(width="100%", thickness=1.2, color=BRAND, spaceBefore=4, spaceAfter=14))
     story.append(_p(_title(cert.kind), st["title"]))
-    story.append(_p(Certificate.Kind(cert.kind).label, st["subtitle"]))
+    story.append(_p(_subtitle(cert.kind), st["subtitle"]))
     story.append(Spacer(1, 10 * mm))
     story.append(_p(_statement(cert, content, doc_data), st["body"]))
     story.append(Spacer(1, 5 * mm))
@@ -217,7 +225,7 @@ def render(cert: Certificate, *, base_url: str) -> bytes:
                                                    "end": date_text(content["period"][1])}),
         (_("Confirmed service hours"), _("%(hours)s (%(minutes)d minutes)")
          % {"hours": hours_text(content["minutes"]), "minutes": content["minutes"]}),
-        (_("Services"), str(doc_data.get("service_count", ""))),
+        (_("Number of services"), str(doc_data.get("service_count", ""))),
     ]
     rows = [[_p(label, st["label"]), _p(value, st["cell"])] for label, value in facts]
     story.append(_table(rows, [width * 0.28, width * 0.72], header=False))
@@ -227,12 +235,11 @@ def render(cert: Certificate, *, base_url: str) -> bytes:
         rows = [[_p(_("Organization"), st["label"]), _p(_("Activity"), st["label"]),
                  _p(_("Dates"), st["label"]), _p(_("Times"), st["label"]), _p(_("Hours"), st["label"])]]
         for line in doc_data["services"]:
-            dates = date_text(line["first"]) if line["first"] == line["last"] else \
-                _("%(start)s to %(end)s") % {"start": date_text(line["first"]), "end": date_text(line["last"])}
+            dates = line["first"] if line["first"] == line["last"] else f"{line['first']} – {line['last']}"
             rows.append([_p(line["organization"], st["cell"]), _p(line["activity"], st["cell"]),
                          _p(dates, st["cell"]), _p(line["count"], st["cellr"]),
                          _p(hours_text(line["minutes"]), st["cellr"])])
-        story.append(_table(rows, [width * 0.24, width * 0.30, width * 0.24, width * 0.08, width * 0.14]))
+        story.append(_table(rows, [width * 0.24, width * 0.28, width * 0.27, width * 0.07, width * 0.14]))
 
     for section in doc_data.get("sections", []):
         story.append(_p(_(section["title"]), st["h2"]))
@@ -248,7 +255,7 @@ def render(cert: Certificate, *, base_url: str) -> bytes:
     if issuer.get("credit_code"):
         issuer_lines.append((_("Unified social credit code"), issuer["credit_code"]))
     issuer_lines += [
-        (_("Person in charge"), cert.person_in_charge or "\u3000" * 6),
+        (_("Person in charge"), cert.person_in_charge or "_" * 16),
         (_("Handler"), cert.handler or _("issued online at the volunteer's request")),
         (_("Date of issue"), date_text(content["issued_on"])),
     ]

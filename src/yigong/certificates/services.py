@@ -187,6 +187,8 @@ def request_certificates(
         cover = selectors.coverage(volunteer=volunteer, kind=kind, issuer=issuer, start=period_start,
                                    end=period_end)
         if cover.minutes <= 0:
+            if len(issuers) == 1 and kind == Certificate.Kind.DISTRICT:
+                raise NoHours(_("There are no confirmed hours in this period."))
             if len(issuers) == 1:
                 raise NoHours(_("%(org)s has no confirmed hours for this volunteer in this period.")
                               % {"org": issuer.name})
