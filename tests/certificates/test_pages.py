@@ -148,3 +148,16 @@ def test_verify_lookup_page_renders_in_english(client, db):
     response = client.get("/verify/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Verify a volunteer-service certificate" in response.content.decode()
+
+
+def test_a_tampered_certificate_is_not_given_out(client, district, hours):
+    from django.db import connection
+
+    client.force_login(district.alice.user)
+    client.post("/certificates/", {"kind": "district", **PERIOD})
+    cert = Certificate.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE certificates_certificate SET minutes = %s WHERE id = %s", [5000, cert.pk])
+    response = client.get(f"/certificates/{cert.number}.pdf")
+    assert response.status_code == 409
+    assert "未通过核验" in response.content.decode()

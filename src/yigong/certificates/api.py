@@ -17,7 +17,7 @@ from yigong.accounts.api import client_ip
 from yigong.certificates import numbers, pdf, selectors, services
 from yigong.certificates.models import Certificate, CorrectionRequest
 from yigong.config.api import AUTH
-from yigong.core.errors import DomainError, NotFound
+from yigong.core.errors import Conflict, DomainError, NotFound
 from yigong.core.schemas import ErrorOut
 from yigong.ledger.models import LedgerEntry
 from yigong.organizations.models import Organization
@@ -130,13 +130,17 @@ def request_for_volunteer(request, volunteer_id: int, payload: CertificateReques
     return _request(request, volunteer, payload)
 
 
-@router.get("/certificates/{number}/pdf", response={200: None, 401: ErrorOut, 404: ErrorOut}, auth=AUTH,
+@router.get("/certificates/{number}/pdf", response={200: None, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+            auth=AUTH,
             url_name="certificate_pdf")
 def certificate_pdf(request, number: str):
     """The certificate as PDF, for its volunteer and staff whose scope includes the volunteer."""
     cert = Certificate.objects.select_related("volunteer", "issuer").filter(number=numbers.normalize(number)).first()
     if cert is None or not services.may_download(_user(request), cert):
         raise NotFound(_("No such certificate."))
+    if selectors.verify(cert.number).state == selectors.NOT_AUTHENTIC:
+        raise Conflict(_("This certificate fails the integrity check; it cannot be downloaded. Contact the "
+                         "issuing organization."), code="not_authentic")
     response = HttpResponse(pdf.render(cert, base_url=request.build_absolute_uri("/")),
                             content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{cert.number}.pdf"'

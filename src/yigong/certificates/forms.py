@@ -14,6 +14,9 @@ from yigong.certificates.services import EVIDENCE_MAX_BYTES, MAX_MINUTES_PER_REC
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")  # what <input type=date> reads and sends
+
 
 class CertificateRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("What do you need?"), choices=Certificate.Kind.choices,
@@ -78,10 +81,12 @@ class CorrectionRequestForm(forms.Form):
         self.fields["organization"].choices = [("", _("— choose the organization —"))] + [
             (o.pk, o.name) for o in organizations
         ]
-        self.fields["service_date"].help_text = _("For a wrong record: the right date, if the date is wrong.")
+        self.fields["service_date"].help_text = _(
+            "A wrong record: the right date, only if the date is wrong. A missing record: the day you served."
+        )
         self.fields["minutes"].help_text = _(
-            "For a wrong record: the right number of minutes, if they are wrong. Whole minutes, e.g. 150 "
-            "for 2 hours 30 minutes."
+            "A wrong record: the right number of minutes, only if they are wrong. A missing record: the "
+            "minutes you served. Whole minutes, e.g. 150 for 2 hours 30 minutes."
         )
 
 

@@ -103,6 +103,8 @@ def download(request, number: str):
     cert = Certificate.objects.select_related("volunteer", "issuer").filter(number=numbers.normalize(number)).first()
     if cert is None or not services.may_download(request.user, cert):
         raise Http404(_("No such certificate."))
+    if selectors.verify(cert.number).state == selectors.NOT_AUTHENTIC:
+        return render(request, "certificates/not_authentic.html", {"cert": cert}, status=409)
     body = pdf.render(cert, base_url=_base_url(request))
     response = HttpResponse(body, content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
