@@ -227,3 +227,14 @@ def test_evidence_file_over_the_size_limit_is_refused(district, hours):
     with pytest.raises(ValidationFailed) as exc:
         missing(district, evidence_file=upload)
     assert "evidence_file" in exc.value.fields
+
+
+def test_the_database_holds_one_pending_request_per_record(district, hours):
+    from django.db import IntegrityError, transaction
+
+    first = dispute(district, hours["station1"], minutes=200)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CorrectionRequest.objects.create(volunteer=district.alice, kind="dispute", organization=district.station,
+                                         entry=hours["station1"], evidence="again")
+    services.refuse_correction(actor=district.dora, request=first, reason="签到记录是三小时")
+    assert dispute(district, hours["station1"], minutes=190).status == "pending"  # answered: may ask again

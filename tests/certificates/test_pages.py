@@ -94,7 +94,10 @@ def test_correction_form_files_a_request_with_a_file(client, district, hours, se
     html = client.get("/certificates/corrections/").content.decode()
     assert "周末长者探访" in html
     assert "等待组织处理" in html
-    assert client.get(f"/certificates/corrections/{req.pk}/evidence").status_code == 200
+    own = client.get(f"/certificates/corrections/{req.pk}/evidence")
+    assert own.status_code == 200
+    assert own.content == b"%PDF-1.4 test"
+    assert own["Content-Disposition"] == 'attachment; filename="sheet.pdf"'
     client.force_login(district.dora)
     assert client.get(f"/certificates/corrections/{req.pk}/evidence").status_code == 200
     client.force_login(district.charlie)

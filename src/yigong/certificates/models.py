@@ -159,6 +159,8 @@ class CorrectionRequest(models.Model):
                 condition=Q(kind="missing", entry__isnull=True) | Q(kind="dispute", entry__isnull=False),
                 name="correction_entry_only_for_disputes",
             ),
+            models.UniqueConstraint(fields=["entry"], condition=Q(status="pending"),
+                                    name="one_pending_request_per_entry"),
         ]
 
     def __str__(self) -> str:

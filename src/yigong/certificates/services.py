@@ -289,11 +289,11 @@ def file_correction_request(
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     _check_evidence_file(evidence_file)
-    if entry is not None and CorrectionRequest.objects.select_for_update().filter(
-        entry=entry, status=CorrectionRequest.Status.PENDING,
-    ).exists():
-        raise Conflict(_("You already asked for a correction of this record; wait for the answer."),
+    already = Conflict(_("You already asked for a correction of this record; wait for the answer."),
                        code="already_requested")
+    if entry is not None and CorrectionRequest.objects.filter(entry=entry, status=CorrectionRequest.Status.PENDING) \
+            .exists():
+        raise already
     throttle.limit(f"correction:request:{volunteer.pk}", limit=CORRECTIONS_PER_DAY, window=86400)
     request = CorrectionRequest(
         volunteer=volunteer, kind=kind, organization=organization, entry=entry,
@@ -303,14 +303,20 @@ def file_correction_request(
     if evidence_file is not None:
         request.evidence_file_name = (getattr(evidence_file, "name", "") or "")[-120:]
         request.evidence_file.save(evidence_file.name or "evidence", evidence_file, save=False)
-    request.save()
+    try:
+        with transaction.atomic():
+            request.save()  # one pending request per record, held by a partial unique index
+    except IntegrityError:
+        if request.evidence_file:
+            request.evidence_file.delete(save=False)
+        raise already from None
     audit.record(actor=actor, action="correction.request", target=request, organization=organization,
                  kind=kind, entry=entry.pk if entry else None)
     return request
 
 
 def _lock_pending(request: CorrectionRequest, actor) -> CorrectionRequest:
-    locked = CorrectionRequest.objects.select_for_update().select_related(
+    locked = CorrectionRequest.objects.select_for_update(of=("self",)).select_related(
         "organization", "entry", "volunteer__user",
     ).get(pk=request.pk)
     if not permissions.can_manage(actor, locked.organization):

@@ -6,9 +6,10 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -215,8 +216,15 @@ def correction_evidence(request, pk: int):
     allowed = services.is_self(request.user, req.volunteer) or permissions.can_manage(request.user, req.organization)
     if not allowed or not req.evidence_file:
         raise Http404(_("No such file."))
-    return FileResponse(req.evidence_file.open("rb"), as_attachment=True,
-                        filename=req.evidence_file_name or req.evidence_file.name.rsplit("/", 1)[-1])
+    with req.evidence_file.open("rb") as fh:  # at most EVIDENCE_MAX_BYTES
+        body = fh.read()
+    kind = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+    suffix = "." + req.evidence_file.name.rsplit(".", 1)[-1].lower()
+    response = HttpResponse(body, content_type=kind.get(suffix, "application/octet-stream"))
+    name = req.evidence_file_name or req.evidence_file.name.rsplit("/", 1)[-1]
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
