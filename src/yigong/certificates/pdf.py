@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import segno
@@ -63,12 +64,18 @@ def verify_url(number: str, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("certificates:verify", args=[number])
 
 
+@lru_cache(maxsize=256)
+def _qr(payload: str) -> segno.QRCode:
+    """Choosing the mask is most of a QR code's cost; a downloaded certificate is often downloaded again."""
+    return segno.make(payload, error="m", micro=False)
+
+
 class QRCode(Flowable):
     """A QR code drawn as vector squares (crisp at any zoom, no image library involved)."""
 
     def __init__(self, payload: str, size: float):
         super().__init__()
-        self.qr = segno.make(payload, error="m", micro=False)
+        self.qr = _qr(payload)
         self.size = size
         self.width = self.height = size
 
