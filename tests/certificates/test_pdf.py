@@ -44,6 +44,7 @@ def test_chinese_pdf_shows_name_number_hours_issuer_and_services(certificate, di
         text = pdftotext(pdf.render(certificate, base_url=BASE), tmp_path)
     assert "志愿服务证明" in text
     assert "张晓梅" in text
+    assert "居民身份证" in text
     assert "4403**********1234" in text
     assert "440307202600001" in text
     assert numbers.display(certificate.number) in text

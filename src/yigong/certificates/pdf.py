@@ -17,6 +17,7 @@ import segno
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -43,7 +44,20 @@ MUTED = colors.HexColor("#535b6b")
 LINE = colors.HexColor("#c9ced6")
 BRAND = colors.HexColor("#b3261e")
 SOFT = colors.HexColor("#f4f1ec")
-MAX_SERVICE_LINES_IN_PROOF = 0  # the hours proof is one page: totals only
+# The documents' official names, as a certificate must print them (the volunteers app's labels are
+# descriptions for forms).
+ID_TYPE_NAMES = {
+    IdType.RESIDENT_ID: gettext_lazy("Resident Identity Card"),
+    IdType.HKMO_RESIDENCE: gettext_lazy("Residence Permit for Hong Kong, Macao and Taiwan Residents"),
+    IdType.HKMO_PERMIT: gettext_lazy("Mainland Travel Permit for Hong Kong and Macao Residents"),
+    IdType.TW_PERMIT: gettext_lazy("Mainland Travel Permit for Taiwan Residents"),
+    IdType.PASSPORT: gettext_lazy("Passport"),
+    IdType.FOREIGN_PR: gettext_lazy("Foreigner's Permanent Residence ID Card"),
+}
+
+
+def id_type_name(value: str) -> str:
+    return str(ID_TYPE_NAMES.get(value, value))
 
 
 def hours_text(minutes: int) -> str:
@@ -159,7 +173,7 @@ def _statement(cert: Certificate, content: dict, doc: dict) -> str:
     v = content["volunteer"]
     data = {
         "name": doc.get("name") or v["name_masked"],
-        "id_type": str(IdType(v["id_type"]).label) if v["id_type"] in IdType.values else v["id_type"],
+        "id_type": id_type_name(v["id_type"]),
         "id": v["id_masked"],
         "number": v["registration_number"],
         "start": date_text(content["period"][0]),
@@ -225,7 +239,7 @@ def render(cert: Certificate, *, base_url: str) -> bytes:
     v = content["volunteer"]
     facts = [
         (_("Name"), doc_data.get("name") or v["name_masked"]),
-        (_("ID type"), str(IdType(v["id_type"]).label) if v["id_type"] in IdType.values else v["id_type"]),
+        (_("ID type"), id_type_name(v["id_type"])),
         (_("ID number"), v["id_masked"]),
         (_("Volunteer number"), v["registration_number"]),
         (_("Period"), _("%(start)s to %(end)s") % {"start": date_text(content["period"][0]),
@@ -270,8 +284,8 @@ def render(cert: Certificate, *, base_url: str) -> bytes:
                  colWidths=[width * 0.26, width * 0.46],
                  style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
-    seal = Seal(32 * mm, _("(seal)"), font)
-    story.append(Spacer(1, 8 * mm))
+    seal = Seal(30 * mm, _("(seal)"), font)
+    story.append(Spacer(1, 5 * mm))
     story.append(KeepTogether([Table([[left, seal]], colWidths=[width * 0.72, width * 0.28],
                                      style=[("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                             ("ALIGN", (1, 0), (1, 0), "CENTER"),
@@ -285,10 +299,10 @@ def render(cert: Certificate, *, base_url: str) -> bytes:
         _p(_("Signed electronically (Ed25519, key %(key)s). Free of charge.") % {"key": cert.key_id},
            st["small"]),
     ]
-    story.append(Spacer(1, 6 * mm))
+    story.append(Spacer(1, 3 * mm))
     story.append(KeepTogether([
-        HRFlowable(width="100%", thickness=0.5, color=LINE, spaceAfter=6),
-        Table([[QRCode(url, 30 * mm), verify_text]], colWidths=[34 * mm, width - 34 * mm],
+        HRFlowable(width="100%", thickness=0.5, color=LINE, spaceAfter=4),
+        Table([[QRCode(url, 27 * mm), verify_text]], colWidths=[31 * mm, width - 31 * mm],
               style=[("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]),
     ]))
 
