@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from certificates.helpers import _org, credit_code, make_volunteer, record, staff_of
+from tests.certificates.helpers import _org, credit_code, make_volunteer, record, staff_of
 from yigong.accounts.models import User
 from yigong.organizations.models import Membership, Organization
 from yigong.volunteers.models import Volunteer

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 
-from certificates.helpers import NOW
+from tests.certificates.helpers import NOW
 from yigong.certificates import selectors, services
 from yigong.certificates.models import CorrectionRequest
 from yigong.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -170,7 +170,7 @@ def test_a_dispute_must_change_something(district, hours):
 
 
 def test_a_volunteer_cannot_dispute_someone_elses_record(district, hours):
-    from certificates.helpers import make_volunteer, record
+    from tests.certificates.helpers import make_volunteer, record
 
     eve = make_volunteer("钱多多", "eve", "440307202600002", id_number="440307199202021235")
     theirs = record(eve, district.station, date(2026, 3, 7), 60)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from certificates.helpers import NOW, make_volunteer, record, staff_of
+from tests.certificates.helpers import NOW, make_volunteer, record, staff_of
 from yigong.certificates import selectors, services, signing
 from yigong.certificates.models import Certificate, CertificateEntry
 from yigong.core.errors import NotFound, ValidationFailed

@@ -9,7 +9,7 @@ import segno
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
-from certificates.helpers import NOW
+from tests.certificates.helpers import NOW
 from yigong.certificates import fonts, numbers, pdf, services
 from yigong.certificates.sections import CERTIFICATE_SECTIONS, Section
 

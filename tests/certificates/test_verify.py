@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from certificates.helpers import NOW, record
+from tests.certificates.helpers import NOW, record
 from yigong.certificates import numbers, selectors, services
 from yigong.certificates.models import Certificate
 from yigong.core import throttle
