@@ -34,7 +34,7 @@ class CertificateRequestForm(forms.Form):
             "A certificate of each organization that recorded your hours, one district summary, or a "
             "short proof of hours from your school or team (for the Youth League or school credit)."
         )
-        choices: list = [("", _("Every organization that recorded hours in the period"))]
+        choices: list = [("", _("Every recording organization"))]
         if recorded:
             choices.append((_("Organizations that recorded your hours"), [(o.pk, o.name) for o in recorded]))
         if memberships:
@@ -67,7 +67,6 @@ class CorrectionRequestForm(forms.Form):
                                help_text=_("Who can confirm it, photos, sign-in sheets, messages."))
     evidence_file = forms.FileField(
         label=_("Evidence file (optional)"), required=False,
-        help_text=_("PDF, JPEG or PNG, up to %(mb)d MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
     )
 
@@ -81,6 +80,8 @@ class CorrectionRequestForm(forms.Form):
         self.fields["organization"].choices = [("", _("— choose the organization —"))] + [
             (o.pk, o.name) for o in organizations
         ]
+        self.fields["evidence_file"].help_text = _("PDF, JPEG or PNG, up to %(mb)d MB.") % {
+            "mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
         self.fields["service_date"].help_text = _(
             "A wrong record: the right date, only if the date is wrong. A missing record: the day you served."
         )
