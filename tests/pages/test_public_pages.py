@@ -8,7 +8,7 @@ from django.urls import reverse
 
 PUBLIC_PAGES = [
     "core:home", "core:privacy", "core:privacy-children", "activities:finder",
-    "core:check-in", "core:verify", "core:request-volunteers", "accounts:login",
+    "core:check-in", "certificates:verify-form", "core:request-volunteers", "accounts:login",
     "volunteers:register", "volunteers:join",
 ]
 
@@ -22,7 +22,7 @@ def test_home_shows_district_figures_and_a_way_in_for_each_kind_of_user(client, 
     figures = re.findall(r'<li class="figure"><strong>(\d+)</strong>', html)
     assert figures == ["3", "1", "3", "0"]  # volunteers, teams, stations, city stations
     for name in ["volunteers:register", "accounts:login", "organizations:console",
-                 "core:request-volunteers", "core:verify"]:
+                 "core:request-volunteers", "certificates:verify-form"]:
         assert f'href="{reverse(name)}"' in html
 
 
@@ -83,7 +83,7 @@ def test_privacy_notices_show_their_versions_in_both_languages(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["core:verify"])
+@pytest.mark.parametrize("name", ["core:request-volunteers"])
 def test_placeholder_pages_say_honestly_that_they_are_not_there_yet(client, name):
     html = client.get(reverse(name)).content.decode()
     assert "尚未开放" in html

@@ -13,7 +13,6 @@ urlpatterns = [
     path("shifts/", RedirectView.as_view(pattern_name="activities:my-shifts"), name="my-shifts"),
     # Placeholders for places that later releases build (the volunteer's bar links to them now).
     path("check-in/", views.check_in, name="check-in"),
-    path("verify/", views.placeholder, {"place": "verify"}, name="verify"),
     path("request-volunteers/", views.placeholder, {"place": "units"}, name="request-volunteers"),
     path("healthz", views.healthz, name="healthz"),
 ]
