@@ -40,6 +40,9 @@ def test_display_groups_and_normalize_reads_it_back_with_look_alikes():
     typed = shown.lower().replace("0", "o").replace("1", "l")
     assert numbers.normalize(typed) == number
     assert numbers.normalize(" yg2026 0123 4567 89a" + number[-1].lower() + " ") == number
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)  # typed with a Chinese input method
+    assert numbers.normalize(full_width) == number
+    assert numbers.normalize("YG2026/../" + number[6:]) == number
 
 
 @pytest.mark.parametrize("raw", ["", "YG", "XX2026ABCDEFGHJKM0", "YG20261234567890123", "YG26ABCDEFGHJKMNP",

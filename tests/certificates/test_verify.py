@@ -183,6 +183,13 @@ def test_the_lookup_form_goes_to_the_verify_page(client, cert):
     assert response["Location"] == f"/verify/{cert.number}"
 
 
+def test_the_lookup_form_survives_slashes_and_junk(client, db):
+    response = client.get("/verify/", {"number": "../../etc/passwd"})
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 400
+    assert client.get("/verify/", {"number": "？？"}).status_code == 200  # nothing left: the form again
+
+
 def test_verification_is_rate_limited_per_address_on_page_and_api(client, cert, settings):
     settings.YIGONG_VERIFY_LIMIT = 3
     throttle.reset("certificate:verify:ip:127.0.0.1")

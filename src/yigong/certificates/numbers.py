@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 PREFIX = "YG"
@@ -36,8 +37,8 @@ def new_number(year: int) -> str:
 
 
 def normalize(raw: str) -> str:
-    """Upper-case, drop spaces and dashes, read O as 0 and I/L as 1 (after the prefix)."""
-    text = re.sub(r"[\s\-–—_.]", "", (raw or "").upper())
+    """Full-width to ASCII, upper-case, keep only letters and digits, read O as 0 and I/L as 1."""
+    text = re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", raw or "").upper())
     if text.startswith(PREFIX):
         text = PREFIX + text[len(PREFIX):].translate(_TRANSLATE)
     return text

@@ -116,9 +116,9 @@ def download(request, number: str):
 
 def verify_form(request):
     """Type in a number (or arrive from a scan): goes to the verification page."""
-    raw = request.GET.get("number", "").strip()
-    if raw:
-        return redirect("certificates:verify", number=numbers.normalize(raw) or raw)
+    number = numbers.normalize(request.GET.get("number", ""))[:40]
+    if number:
+        return redirect("certificates:verify", number=number)
     return render(request, "certificates/verify.html", {"result": None})
 
 
