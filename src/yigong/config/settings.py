@@ -27,6 +27,8 @@ SECRET_KEY = env_str("SECRET_KEY") or _local["SECRET_KEY"]
 FIELD_ENCRYPTION_KEY = env_str("YIGONG_FIELD_KEY") or _local["FIELD_ENCRYPTION_KEY"]
 FIELD_HASH_KEY = env_str("YIGONG_HASH_KEY") or _local["FIELD_HASH_KEY"]
 CERTIFICATE_SIGNING_KEY = env_str("YIGONG_CERT_KEY") or _local["CERTIFICATE_SIGNING_KEY"]
+# Earlier signing keys, kept after a rotation so that certificates they signed still verify.
+YIGONG_CERTIFICATE_OLD_KEYS = env_list("YIGONG_CERT_OLD_KEYS", [])
 
 DEBUG = env_bool("YIGONG_DEBUG", False)
 ALLOWED_HOSTS = env_list("YIGONG_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
