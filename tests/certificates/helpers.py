@@ -47,14 +47,8 @@ def staff_of(org: Organization, username: str, name: str) -> User:
 
 def record(volunteer, org, day: date, minutes: int, title: str = "社区长者探访", actor=None) -> LedgerEntry:
     """A confirmed service entry, through the ledger's own service."""
-    try:
-        from yigong.ledger.services import append_entry
-    except ImportError:  # TEMPORARY until the ledger's services land
-        import uuid
-        return LedgerEntry.objects.create(
-            district_code="440307", volunteer=volunteer, registration_number=volunteer.registration_number,
-            organization=org, organization_name=org.name, activity_title=title, service_date=day,
-            minutes=minutes, source="manual", recorded_at=NOW, prev_hash="0" * 64, hash=uuid.uuid4().hex * 2)
+    from yigong.ledger.services import append_entry
+
     with transaction.atomic():
         return append_entry(actor=actor, volunteer=volunteer, organization=org, service_date=day,
                             minutes=minutes, source=LedgerEntry.Source.MANUAL, activity_title=title,
